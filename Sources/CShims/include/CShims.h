@@ -1,0 +1,47 @@
+#ifndef CSHIMS_H
+#define CSHIMS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+
+/// Glibc's Swift overlay does not import everything the I/O layer needs; these thin wrappers
+/// cover epoll (whose event struct is packed), accept4 flags, and the CMSG_* macros.
+
+/// One epoll event, unpacked: the packed `struct epoll_event` does not import cleanly.
+typedef struct {
+    uint32_t events;
+    uint64_t data;
+} cshims_epoll_event;
+
+int cshims_epoll_create(void);
+int cshims_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+/// Waits for events and copies them out unpacked; returns the count or -1 with errno set.
+int cshims_epoll_wait(int epfd, cshims_epoll_event *events, int maxevents, int timeout_ms);
+
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
+int cshims_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
+
+/// Sends one byte and a file descriptor over a Unix socket (SCM_RIGHTS).
+ssize_t cshims_send_fd(int socket, int fd_to_send);
+/// Receives one byte and a file descriptor sent by cshims_send_fd; *fd_out is -1 when none came.
+ssize_t cshims_recv_fd(int socket, int *fd_out);
+
+/// Returns the value of errno as seen by C (stable across threads).
+int cshims_errno(void);
+
+/// Event bits as plain constants (the enum in epoll.h imports awkwardly).
+static const uint32_t CSHIMS_EPOLLIN = EPOLLIN;
+static const uint32_t CSHIMS_EPOLLOUT = EPOLLOUT;
+static const uint32_t CSHIMS_EPOLLERR = EPOLLERR;
+static const uint32_t CSHIMS_EPOLLHUP = EPOLLHUP;
+static const uint32_t CSHIMS_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t CSHIMS_EPOLLET = EPOLLET;
+static const uint32_t CSHIMS_EPOLLONESHOT = EPOLLONESHOT;
+#endif

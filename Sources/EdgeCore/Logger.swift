@@ -1,0 +1,146 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Log severities, least to most severe, as the seed's logger names them.
+public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+    case trace, debug, info, warn, error, fatal
+
+    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .trace: "trace"
+        case .debug: "debug"
+        case .info: "info"
+        case .warn: "warn"
+        case .error: "error"
+        case .fatal: "fatal"
+        }
+    }
+
+    /// Parses the lowercase names that `LOG_LEVEL` takes.
+    public init?(name: String) {
+        guard let level = LogLevel.allCases.first(where: { $0.description == name }) else { return nil }
+        self = level
+    }
+}
+
+/// Where finished log lines go. The default writes each line to stderr with one `write(2)`.
+public struct LogSink: Sendable {
+    public let write: @Sendable (String) -> Void
+
+    public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
+
+    /// One line per record on standard error, written atomically.
+    public static let standardError = LogSink { line in
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+    }
+}
+
+/// A structured logger: one JSON object per line on stderr, filtered by level.
+///
+/// Every record passes through `LogRedactor` before it is written, so no caller can forget to
+/// hide a secret: the rules live here, not at call sites.
+public struct Logger: Sendable {
+    /// The logger's name, such as `kv`, `router`, `oauth-handler` or `mcp-do`.
+    public let label: String
+    /// Records below this level are dropped before any work is done.
+    public var level: LogLevel
+    /// Fields added to every record of this logger (a host id, a request id).
+    public var metadata: [(String, JSONValue)]
+    private let sink: LogSink
+
+    public init(label: String, level: LogLevel = .info, sink: LogSink = .standardError) {
+        self.label = label
+        self.level = level
+        self.metadata = []
+        self.sink = sink
+    }
+
+    /// A logger with the same sink and level, another name.
+    public func named(_ label: String) -> Logger {
+        var copy = Logger(label: label, level: level, sink: sink)
+        copy.metadata = metadata
+        return copy
+    }
+
+    /// A copy that adds `fields` to every record.
+    public func with(_ fields: [(String, JSONValue)]) -> Logger {
+        var copy = self
+        copy.metadata += fields
+        return copy
+    }
+
+    public func trace(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        log(.trace, message(), fields)
+    }
+    public func debug(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        log(.debug, message(), fields)
+    }
+    public func info(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        log(.info, message(), fields)
+    }
+    public func warn(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        log(.warn, message(), fields)
+    }
+    public func error(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        log(.error, message(), fields)
+    }
+    public func fatal(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        log(.fatal, message(), fields)
+    }
+
+    /// Writes one record when `level` passes the filter.
+    public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+        guard level >= self.level else { return }
+        sink.write(
+            LogRecord.render(
+                time: Date(), level: level, label: label, message: message(), fields: metadata + fields))
+    }
+}
+
+/// The JSON line a record becomes, after redaction.
+public enum LogRecord {
+    /// Renders `{"time":…,"level":…,"logger":…,"msg":…, fields…}` with every rule of
+    /// `LogRedactor` applied to the message and the fields.
+    public static func render(
+        time: Date, level: LogLevel, label: String, message: String, fields: [(String, JSONValue)]
+    ) -> String {
+        var members: [(String, JSONValue)] = [
+            ("time", .string(iso8601(time))),
+            ("level", .string(level.description)),
+            ("logger", .string(label)),
+            ("msg", .string(LogRedactor.redact(text: message))),
+        ]
+        for (key, value) in fields {
+            members.append((key, LogRedactor.redact(key: key, value: value)))
+        }
+        return JSONValue.object(members).jsonText
+    }
+
+    private static func iso8601(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + "\(pad(Int32(millis % 1000), 3))Z"
+    }
+}

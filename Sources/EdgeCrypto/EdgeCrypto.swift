@@ -1,0 +1,1 @@
+// EdgeCrypto: see Package.swift for what this module holds.

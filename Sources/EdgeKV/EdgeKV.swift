@@ -1,0 +1,1 @@
+// EdgeKV: see Package.swift for what this module holds.

@@ -1,0 +1,1 @@
+// EdgeNet: see Package.swift for what this module holds.

@@ -1,0 +1,2 @@
+// Fuzz entry point for the HTTP parser; see scripts/fuzz.
+print("FuzzHTTP: not built yet")

@@ -1,0 +1,1 @@
+// SchwabSandbox: see Package.swift for what this module holds.

@@ -1,0 +1,2 @@
+// The benchmark driver; see scripts/bench.
+print("edge-bench: nothing to measure yet")

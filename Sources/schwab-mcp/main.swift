@@ -1,0 +1,14 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `schwab-mcp <subcommand> [flags]`: one binary, one subcommand per process of the design.
+let commands: [Subcommand] = [
+    ConfigCommand.subcommand,
+    KVCommand.subcommand,
+    KVCLICommand.subcommand,
+    SandboxCommand.subcommand,
+    ServeHTTPCommand.subcommand,
+]
+
+exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))

@@ -1,0 +1,1 @@
+// Tests for EdgeCore arrive with the module.

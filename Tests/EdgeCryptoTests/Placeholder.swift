@@ -1,0 +1,1 @@
+// Tests for EdgeCrypto arrive with the module.

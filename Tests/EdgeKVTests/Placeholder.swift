@@ -1,0 +1,1 @@
+// Tests for EdgeKV arrive with the module.

@@ -1,0 +1,1 @@
+// Tests for EdgeNet arrive with the module.

@@ -1,0 +1,1 @@
+// Tests for SchwabSandbox arrive with the module.
