@@ -1,0 +1,156 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real child process for tests: started with arguments and environment, its stderr captured
+/// to a file, stopped by pid (SIGTERM, then SIGKILL) when the test is done.
+public final class ChildProcess: @unchecked Sendable {
+    // Confined: `process` is created in init and only read afterwards; Foundation's Process is
+    // itself thread-safe for terminate/waitUntilExit.
+    public let process: Process
+    /// Where the child's standard error goes (structured logs).
+    public let stderrPath: URL
+    /// Where the child's standard output goes.
+    public let stdoutPath: URL
+
+    /// Starts `executable` (default: the built `schwab-mcp`) with `arguments`.
+    public init(
+        _ arguments: [String], executable: URL = TestSupport.binary, environment: [String: String] = [:],
+        logDirectory: URL? = nil, currentDirectory: URL? = nil
+    ) throws {
+        let dir = try logDirectory ?? TestSupport.temporaryDirectory("child-logs")
+        let name = arguments.first ?? "child"
+        let stamp = UUID().uuidString.prefix(6)
+        stderrPath = dir.appendingPathComponent("\(name)-\(stamp).stderr")
+        stdoutPath = dir.appendingPathComponent("\(name)-\(stamp).stdout")
+        FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
+        FileManager.default.createFile(atPath: stdoutPath.path, contents: nil)
+        process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        process.standardError = try FileHandle(forWritingTo: stderrPath)
+        process.standardOutput = try FileHandle(forWritingTo: stdoutPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` to the child.
+    public func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// SIGKILL, and waits for the exit.
+    public func killHard() {
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, waits up to `grace` seconds, then SIGKILL. Returns the exit status.
+    @discardableResult
+    public func stop(grace: Double = 5) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        signal(SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { killHard() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Waits for the child to exit by itself, up to `timeout` seconds; nil if it did not.
+    public func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Everything the child wrote to stderr so far.
+    public var stderrText: String { (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "" }
+    /// Everything the child wrote to stdout so far.
+    public var stdoutText: String { (try? String(contentsOf: stdoutPath, encoding: .utf8)) ?? "" }
+
+    deinit { if process.isRunning { stop(grace: 2) } }
+}
+
+extension TestSupport {
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Polls `condition` every 20 ms until it holds or `timeout` seconds pass; returns whether it held.
+    /// For waiting on a child to come up, never for asserting how fast something is.
+    public static func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    /// True when something accepts TCP connections on 127.0.0.1:`port`.
+    public static func isListening(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return rc == 0
+    }
+
+    /// Runs a command to completion and returns its exit status and standard output.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil
+    ) throws -> (
+        status: Int32, output: String, error: String
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input == nil ? FileHandle.nullDevice : inp
+        try process.run()
+        if let input {
+            inp.fileHandleForWriting.write(Data(input.utf8))
+            try inp.fileHandleForWriting.close()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
+    }
+}
