@@ -25,8 +25,8 @@ public final class ChildProcess: @unchecked Sendable {
         let stamp = UUID().uuidString.prefix(6)
         stderrPath = dir.appendingPathComponent("\(name)-\(stamp).stderr")
         stdoutPath = dir.appendingPathComponent("\(name)-\(stamp).stdout")
-        FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
-        FileManager.default.createFile(atPath: stdoutPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath.path, contents: nil)
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
