@@ -45,6 +45,10 @@ let package = Package(
         .target(
             name: "EdgeKV", dependencies: ["EdgeCore", "CSQLite", "CShims"],
             swiftSettings: strict),
+        // The runtime: router<->host framing (pure), placement, object hosting, leases, supervisor.
+        .target(
+            name: "EdgeRuntime", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "CShims"],
+            swiftSettings: strict),
         // The fake Schwab: OAuth, Trader and Market Data APIs, order simulation, fault injection.
         .target(
             name: "SchwabSandbox",
@@ -54,7 +58,9 @@ let package = Package(
         // The binary: argument parsing and a call into the module that owns each subcommand.
         .executableTarget(
             name: "schwab-mcp",
-            dependencies: ["EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "SchwabSandbox"],
+            dependencies: [
+                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "SchwabSandbox",
+            ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.
         .executableTarget(
@@ -73,6 +79,9 @@ let package = Package(
             name: "EdgeNetTests", dependencies: ["EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "SchwabSandboxTests",
             dependencies: ["SchwabSandbox", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
