@@ -30,8 +30,10 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConve
 
 /// Where finished log lines go. The default writes each line to stderr with one `write(2)`.
 public struct LogSink: Sendable {
+    /// Receives one finished line, without its newline.
     public let write: @Sendable (String) -> Void
 
+    /// A sink that hands each line to `write`.
     public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
     /// One line per record on standard error, written atomically.
@@ -60,8 +62,10 @@ public struct Logger: Sendable {
     public var level: LogLevel
     /// Fields added to every record of this logger (a host id, a request id).
     public var metadata: [(String, JSONValue)]
-    private let sink: LogSink
+    /// Where this logger's lines go.
+    public let sink: LogSink
 
+    /// A logger named `label` that writes records at `level` and above to `sink`.
     public init(label: String, level: LogLevel = .info, sink: LogSink = .standardError) {
         self.label = label
         self.level = level
@@ -83,31 +87,42 @@ public struct Logger: Sendable {
         return copy
     }
 
-    public func trace(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.trace, message(), fields)
+    /// Logs at `trace`; the message and fields are not evaluated when the level is filtered out.
+    public func trace(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.trace, message(), fields())
     }
-    public func debug(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.debug, message(), fields)
+    /// Logs at `debug`; the message and fields are not evaluated when the level is filtered out.
+    public func debug(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.debug, message(), fields())
     }
-    public func info(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.info, message(), fields)
+    /// Logs at `info`; the message and fields are not evaluated when the level is filtered out.
+    public func info(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.info, message(), fields())
     }
-    public func warn(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.warn, message(), fields)
+    /// Logs at `warn`; the message and fields are not evaluated when the level is filtered out.
+    public func warn(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.warn, message(), fields())
     }
-    public func error(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.error, message(), fields)
+    /// Logs at `error`; the message and fields are not evaluated when the level is filtered out.
+    public func error(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.error, message(), fields())
     }
-    public func fatal(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.fatal, message(), fields)
+    /// Logs at `fatal`; the message and fields are not evaluated when the level is filtered out.
+    public func fatal(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.fatal, message(), fields())
     }
 
-    /// Writes one record when `level` passes the filter.
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+    /// True when a record at `level` would be written; lets a caller skip building costly fields.
+    public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
+
+    /// Writes one record when `level` passes the filter; nothing is evaluated or rendered otherwise.
+    public func log(
+        _ level: LogLevel, _ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []
+    ) {
         guard level >= self.level else { return }
         sink.write(
             LogRecord.render(
-                time: Date(), level: level, label: label, message: message(), fields: metadata + fields))
+                time: Date(), level: level, label: label, message: message(), fields: metadata + fields()))
     }
 }
 
