@@ -19,6 +19,20 @@ public struct Config: Sendable, Equatable {
     /// The absolute path of the file read, or nil when no file existed and defaults were used.
     public var sourcePath: String?
 
+    /// A configuration from its parts; `ConfigLoader` is the usual way to get one.
+    public init(
+        name: String, vars: Vars, kvNamespaces: [KVNamespace], durableObjects: [DurableObjectBinding],
+        migrations: [Migration], runtime: Runtime, sourcePath: String? = nil
+    ) {
+        self.name = name
+        self.vars = vars
+        self.kvNamespaces = kvNamespaces
+        self.durableObjects = durableObjects
+        self.migrations = migrations
+        self.runtime = runtime
+        self.sourcePath = sourcePath
+    }
+
     /// The level below which log records are dropped (`LOG_LEVEL`).
     public var logLevel: LogLevel { vars.logLevel }
 
@@ -37,6 +51,14 @@ public struct Config: Sendable, Equatable {
         public var enableTrading: Bool
         /// Every other `[vars]` entry, as text.
         public var extra: [String: String]
+
+        /// Vars with the given values.
+        public init(logLevel: LogLevel, environment: String, enableTrading: Bool, extra: [String: String] = [:]) {
+            self.logLevel = logLevel
+            self.environment = environment
+            self.enableTrading = enableTrading
+            self.extra = extra
+        }
     }
 
     /// One `[[kv_namespaces]]` entry.
@@ -47,6 +69,13 @@ public struct Config: Sendable, Equatable {
         public var id: String
         /// The absolute path of the SQLite file that holds it.
         public var path: String
+
+        /// A namespace bound as `binding`, keyed by `id`, stored at `path`.
+        public init(binding: String, id: String, path: String) {
+            self.binding = binding
+            self.id = id
+            self.path = path
+        }
     }
 
     /// One `[[durable_objects.bindings]]` entry.
@@ -55,6 +84,12 @@ public struct Config: Sendable, Equatable {
         public var name: String
         /// The class the binding instantiates (`MyMCP`).
         public var className: String
+
+        /// A binding `name` of class `className`.
+        public init(name: String, className: String) {
+            self.name = name
+            self.className = className
+        }
     }
 
     /// One `[[migrations]]` entry (wrangler's Durable Object class migrations).
@@ -68,12 +103,28 @@ public struct Config: Sendable, Equatable {
         /// Classes deleted by this migration.
         public var deletedClasses: [String]
 
+        /// A migration tagged `tag`.
+        public init(
+            tag: String, newClasses: [String] = [], renamedClasses: [Rename] = [], deletedClasses: [String] = []
+        ) {
+            self.tag = tag
+            self.newClasses = newClasses
+            self.renamedClasses = renamedClasses
+            self.deletedClasses = deletedClasses
+        }
+
         /// `{ from = "Old", to = "New" }`.
         public struct Rename: Sendable, Equatable {
             /// The old class name.
             public var from: String
             /// The new class name.
             public var to: String
+
+            /// A rename of `from` to `to`.
+            public init(from: String, to: String) {
+                self.from = from
+                self.to = to
+            }
         }
     }
 
@@ -109,6 +160,25 @@ public struct Config: Sendable, Equatable {
         public var auth: AuthMode
         /// How long a draining process waits for in-flight work after SIGTERM.
         public var shutdownGrace: Duration
+
+        /// Runtime settings; every value is taken as given (validation happens in `ConfigLoader`).
+        public init(
+            publicURL: String, listenAddress: String, port: Int, tlsCertificate: String? = nil,
+            tlsPrivateKey: String? = nil, hosts: Int, idleTimeout: Duration, socketDir: String, dataDir: String,
+            auth: AuthMode = .oauth, shutdownGrace: Duration = .seconds(10)
+        ) {
+            self.publicURL = publicURL
+            self.listenAddress = listenAddress
+            self.port = port
+            self.tlsCertificate = tlsCertificate
+            self.tlsPrivateKey = tlsPrivateKey
+            self.hosts = hosts
+            self.idleTimeout = idleTimeout
+            self.socketDir = socketDir
+            self.dataDir = dataDir
+            self.auth = auth
+            self.shutdownGrace = shutdownGrace
+        }
 
         /// True when the router terminates TLS itself.
         public var tlsEnabled: Bool { tlsCertificate != nil && tlsPrivateKey != nil }

@@ -61,8 +61,11 @@ extension ConfigDecoder {
         let defaultURL = "\(scheme)://\(isIPv6 ? "[\(host)]" : host):\(port)"
         let urlKey = key("public_url", flag: overrides.publicURL != nil)
         let urlExpected = "an http(s) URL such as https://mcp.example.com"
-        let url = overrides.publicURL ?? string(table["public_url"], urlKey, expected: urlExpected) ?? defaultURL
-        if !Self.isHTTPURL(url) { problems.append(.invalid(urlKey, expected: urlExpected, received: url)) }
+        let explicitURL = overrides.publicURL ?? string(table["public_url"], urlKey, expected: urlExpected)
+        let url = explicitURL ?? defaultURL
+        if let explicitURL, !Self.isHTTPURL(explicitURL) {
+            problems.append(.invalid(urlKey, expected: urlExpected, received: explicitURL))
+        }
 
         guard problems.count == before, let auth else { return nil }
         return Config.Runtime(

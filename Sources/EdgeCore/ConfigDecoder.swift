@@ -154,7 +154,7 @@ struct ConfigDecoder {
         }
         // As in wrangler dev, the environment (and .dev.vars, merged into it) overrides [vars].
         for name in ["LOG_LEVEL", "ENVIRONMENT", "ENABLE_TRADING"] {
-            if let text = environment[name] { texts[name] = text }
+            if let text = environment[name], !text.isEmpty { texts[name] = text }
         }
         var logLevel = LogLevel.info
         if let text = overrides.logLevel ?? texts["LOG_LEVEL"] {

@@ -23,7 +23,7 @@ public enum DotEnvParser {
         var entries: [Entry] = []
         var problems: [ConfigProblem] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
             line = line.drop { $0 == " " || $0 == "\t" }

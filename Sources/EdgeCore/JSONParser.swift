@@ -234,11 +234,11 @@ struct JSONParser: ~Copyable {
     }
 
     private mutating func readHex4(_ escapeStart: Int) throws(JSONParseError) -> UInt32 {
-        guard position + 4 <= count else {
-            throw error("unexpectedEnd", "\\u needs four hexadecimal digits", at: escapeStart)
-        }
         var value: UInt32 = 0
         for i in 0..<4 {
+            guard position + i < count else {
+                throw error("unexpectedEnd", "\\u needs four hexadecimal digits", at: escapeStart)
+            }
             let b = base[position + i]
             let nibble: UInt32
             switch b {
@@ -326,7 +326,9 @@ struct JSONParser: ~Copyable {
             }
         }
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
-        guard let value = Double(text) else { throw error("invalidNumber", "number out of range", at: start) }
+        guard let value = Double(text), value.isFinite else {
+            throw error("invalidNumber", "number out of range", at: start)
+        }
         return .double(value)
     }
 
