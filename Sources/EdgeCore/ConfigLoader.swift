@@ -82,8 +82,12 @@ public enum ConfigLoader {
 
 extension Config {
     /// The root logger of a process: level from `LOG_LEVEL`, JSON lines on stderr, redaction
-    /// built in. Name it for the process (`kv`, `router`, `host`, `sandbox`); children use `named`.
-    public func makeLogger(label: String, sink: LogSink = .standardError) -> Logger {
-        Logger(label: label, level: logLevel, sink: sink)
+    /// built in, and the values of `secrets` scrubbed from every line as a backstop. Name it for
+    /// the process (`kv`, `router`, `host`, `sandbox`); children use `named`.
+    public func makeLogger(label: String, secrets: Secrets? = nil, sink: LogSink = .standardError) -> Logger {
+        let logger = Logger(label: label, level: logLevel, sink: sink)
+        guard let secrets else { return logger }
+        let names = secrets.names.filter { Secrets.isSecretName($0) && $0 != Secrets.schwabRedirectURI }
+        return logger.scrubbing(names.compactMap { secrets[$0] })
     }
 }

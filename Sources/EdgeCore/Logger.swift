@@ -64,6 +64,8 @@ public struct Logger: Sendable {
     public var metadata: [(String, JSONValue)]
     /// Where this logger's lines go.
     public let sink: LogSink
+    /// Exact secret values (from `Secrets`) scrubbed from every string, whatever key they hide under.
+    private var scrubbed = LogScrubList(values: [])
 
     /// A logger named `label` that writes records at `level` and above to `sink`.
     public init(label: String, level: LogLevel = .info, sink: LogSink = .standardError) {
@@ -77,6 +79,16 @@ public struct Logger: Sendable {
     public func named(_ label: String) -> Logger {
         var copy = Logger(label: label, level: level, sink: sink)
         copy.metadata = metadata
+        copy.scrubbed = scrubbed
+        return copy
+    }
+
+    /// A copy that also replaces each of `values` (secrets this process holds, such as the client
+    /// secret) with `[REDACTED]` wherever it appears, as a backstop to the key and pattern rules.
+    /// Values shorter than 6 characters are ignored, since scrubbing them would mangle ordinary text.
+    public func scrubbing(_ values: [String]) -> Logger {
+        var copy = self
+        copy.scrubbed = LogScrubList(values: scrubbed.values + values.filter { $0.count >= 6 })
         return copy
     }
 
@@ -122,40 +134,7 @@ public struct Logger: Sendable {
         guard level >= self.level else { return }
         sink.write(
             LogRecord.render(
-                time: Date(), level: level, label: label, message: message(), fields: metadata + fields()))
-    }
-}
-
-/// The JSON line a record becomes, after redaction.
-public enum LogRecord {
-    /// Renders `{"time":…,"level":…,"logger":…,"msg":…, fields…}` with every rule of
-    /// `LogRedactor` applied to the message and the fields.
-    public static func render(
-        time: Date, level: LogLevel, label: String, message: String, fields: [(String, JSONValue)]
-    ) -> String {
-        var members: [(String, JSONValue)] = [
-            ("time", .string(iso8601(time))),
-            ("level", .string(level.description)),
-            ("logger", .string(label)),
-            ("msg", .string(LogRedactor.redact(text: message))),
-        ]
-        for (key, value) in fields {
-            members.append((key, LogRedactor.redact(key: key, value: value)))
-        }
-        return JSONValue.object(members).jsonText
-    }
-
-    private static func iso8601(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(millis / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ v: Int32, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(millis % 1000), 3))Z"
+                time: Date(), level: level, label: label, message: message(), fields: metadata + fields(),
+                scrubbing: scrubbed.values))
     }
 }

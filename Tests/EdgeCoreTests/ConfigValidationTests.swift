@@ -269,12 +269,23 @@ struct ConfigValidationTests {
             ])
     }
 
-    @Test("the root logger takes its level from the config")
+    @Test("the root logger takes its level from the config and scrubs the secrets' values")
     func logger() throws {
-        let (config, _) = try resolve("[vars]\nLOG_LEVEL = \"warn\"")
-        let logger = config.makeLogger(label: "router")
-        #expect(logger.label == "router")
+        let env = ["SCHWAB_CLIENT_SECRET": "cs-Plain-Value", "SCHWAB_REDIRECT_URI": "https://x.example/callback"]
+        let (config, secrets) = try resolve("[vars]\nLOG_LEVEL = \"warn\"", environment: env)
+        let captured = CapturedLines()
+        let logger = config.makeLogger(label: "router", secrets: secrets, sink: captured.sink).named("oauth-client")
         #expect(logger.level == .warn)
+        logger.info("dropped")
+        logger.warn("basic auth built from cs-Plain-Value", [("note", ["raw": "id:cs-Plain-Value"])])
+        logger.error("callback is https://x.example/callback")
+        #expect(captured.lines.count == 2)
+        let record = try JSONValue.parse(captured.lines[0])
+        #expect(record["logger"] == "oauth-client")
+        #expect(record["msg"] == "basic auth built from [REDACTED]")
+        #expect(record["note"]?["raw"] == "id:[REDACTED]")
+        #expect(!"\(logger)".contains("cs-Plain-Value"))
+        #expect(captured.lines[1].contains("https://x.example/callback"))
     }
 
     static let durations: [(String, Duration?)] = [
