@@ -27,6 +27,7 @@ public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
         ConfigProblem(key: key, message: "unknown key, expected one of \(known.joined(separator: "|"))")
     }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String { "\(key): \(message)" }
 }
 
@@ -46,6 +47,7 @@ public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible 
     /// One line per problem.
     public var messages: [String] { problems.map(\.description) }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String {
         "configuration is invalid:\n" + messages.map { "  - " + $0 }.joined(separator: "\n")
     }

@@ -18,5 +18,6 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }

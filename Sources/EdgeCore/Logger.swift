@@ -8,8 +8,10 @@ import Foundation
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     case trace, debug, info, warn, error, fatal
 
+    /// Orders levels from least (trace) to most (fatal) severe.
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String {
         switch self {
         case .trace: "trace"

@@ -98,12 +98,15 @@ public struct Secrets: Sendable, Equatable, CustomStringConvertible, CustomDebug
         return problems
     }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String {
         "Secrets(" + names.map { "\($0): [REDACTED] from \(values[$0]!.source.rawValue)" }.joined(separator: ", ") + ")"
     }
 
+    /// Same as `description`: names and sources only, never values.
     public var debugDescription: String { description }
 
+    /// Equal when the same names hold the same values from the same sources.
     public static func == (lhs: Secrets, rhs: Secrets) -> Bool {
         lhs.values.count == rhs.values.count
             && lhs.values.allSatisfy {

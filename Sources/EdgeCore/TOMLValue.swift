@@ -131,6 +131,7 @@ public struct TOMLTable: Sendable, Equatable {
         return inner.value(at: Array(path.dropFirst()))
     }
 
+    /// Equal when keys (in order) and values match.
     public static func == (lhs: TOMLTable, rhs: TOMLTable) -> Bool {
         lhs.keys == rhs.keys && lhs.values == rhs.values
     }
@@ -158,5 +159,6 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String { "line \(line), column \(column): \(message)" }
 }
