@@ -9,6 +9,7 @@ extension ConfigDecoder {
         guard value != nil else {
             return [Config.KVNamespace(binding: "OAUTH_KV", id: "oauth-kv", path: dataDir + "/kv.sqlite")]
         }
+        let before = problems.count
         var namespaces: [Config.KVNamespace] = []
         for (key, table) in tables(value, "kv_namespaces") {
             rejectUnknownKeys(table, in: key, known: Self.kvKeys, ignored: ["preview_id"])
@@ -33,7 +34,7 @@ extension ConfigDecoder {
             namespaces.append(
                 Config.KVNamespace(binding: binding, id: id, path: Self.resolve(file, against: dataDir)))
         }
-        if !namespaces.contains(where: { $0.binding == "OAUTH_KV" }) && problems.isEmpty {
+        if !namespaces.contains(where: { $0.binding == "OAUTH_KV" }) && problems.count == before {
             problems.append(
                 .invalid(
                     "kv_namespaces", expected: "a namespace with binding 'OAUTH_KV'",

@@ -202,11 +202,13 @@ struct ConfigValidationTests {
             hosts = 100
             public_url = "not a url"
             colour = "blue"
+            [[kv_namespaces]]
+            binding = "CACHE"
             """
         let found = problems(toml)
-        #expect(found.count == 6)
+        #expect(found.count == 7)
         for key in [
-            "LOG_LEVEL:", "ENABLE_TRADING:", "runtime.port:", "runtime.hosts:", "runtime.public_url:",
+            "kv_namespaces:", "LOG_LEVEL:", "ENABLE_TRADING:", "runtime.port:", "runtime.hosts:", "runtime.public_url:",
             "runtime.colour:",
         ] {
             #expect(found.contains { $0.hasPrefix(key) }, "missing \(key) in \(found)")
