@@ -24,13 +24,23 @@ struct UpstreamClientLifecycleTests {
         #expect(response.status == 201)
         #expect(response.header("Schwab-Client-CorrelId") == "7d3c3e2a-8c5e-4b4e-9d7b-0a1b2c3d4e5f")
 
-        // The name must match too: the certificate covers 127.0.0.1 and localhost only.
-        let wrongName = UpstreamClient(configuration: .init(caBundlePath: peer.certificatePath))
-        defer { wrongName.shutdown() }
-        let mismatch = await #expect(throws: UpstreamError.self) {
-            try await wrongName.send(UpstreamRequest(url: "https://127.0.0.2:\(peer.port)/order"))
+        // Verification can be turned off (tests only): the same server is then accepted unchecked.
+        let unchecked = UpstreamClient(configuration: .init(verifyTLS: false))
+        defer { unchecked.shutdown() }
+        #expect(try await unchecked.send(UpstreamRequest(url: url)).status == 201)
+    }
+
+    @Test("a trusted certificate for another name is refused (host name verification)")
+    func tlsNameMismatch() async throws {
+        let peer = try UpstreamTestPeer(tls: true, certificateNames: "DNS:other.example")
+        defer { peer.stop() }
+        let client = UpstreamClient(configuration: .init(caBundlePath: peer.certificatePath))
+        defer { client.shutdown() }
+        let error = await #expect(throws: UpstreamError.self) {
+            try await client.send(UpstreamRequest(url: peer.url("/order", scheme: "https")))
         }
-        #expect(mismatch?.kind == .tls || mismatch?.kind == .connect)
+        #expect(error?.kind == .tls)
+        #expect(error?.message.contains("127.0.0.1:\(peer.port)") == true)
     }
 
     @Test("a missing CA bundle file is a .tls error, not a crash")

@@ -90,8 +90,8 @@ final class UpstreamTestPeer: Sendable {
         """#
 
     /// Starts the server on a free port; with `tls`, first makes a self-signed certificate for
-    /// 127.0.0.1 and localhost with the openssl command-line tool.
-    init(tls: Bool = false) throws {
+    /// `certificateNames` (a subjectAltName list) with the openssl command-line tool.
+    init(tls: Bool = false, certificateNames: String = "IP:127.0.0.1,DNS:localhost") throws {
         directory = try TestSupport.temporaryDirectory("upstream-peer")
         let scriptPath = directory.appendingPathComponent("peer.py")
         try Self.script.write(to: scriptPath, atomically: true, encoding: .utf8)
@@ -106,7 +106,7 @@ final class UpstreamTestPeer: Sendable {
                 [
                     "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-addext", "subjectAltName=\(certificateNames)",
                 ])
             guard made.status == 0 else { throw PeerError(message: "openssl req failed: \(made.error)") }
             arguments += [certificate, key]
