@@ -33,5 +33,6 @@ public struct UpstreamError: Error, Hashable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
+    /// `upstream <kind> error: <message>`, for logs.
     public var description: String { "upstream \(kind.rawValue) error: \(message)" }
 }
