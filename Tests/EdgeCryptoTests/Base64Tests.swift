@@ -1,4 +1,5 @@
 import EdgeCrypto
+import Foundation
 import Testing
 
 @Suite("Base64 and base64url (RFC 4648)")
@@ -52,5 +53,22 @@ struct Base64Tests {
     @Test("Basic credentials encode as RFC 7617 §2 shows")
     func basicCredentials() {
         #expect(Base64.encode("Aladdin:open sesame") == "QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+    }
+
+    @Test("arbitrary text either fails to decode or re-encodes to the same canonical text")
+    func decodeIsStrictAndCanonical() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= \n.")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            if let bytes = Base64URL.decode(text) {
+                #expect(Base64URL.encode(bytes) == text.replacingOccurrences(of: "=", with: ""), "\(text)")
+            }
+            if let bytes = Base64.decode(text) {
+                let padded = Base64.encode(bytes)
+                #expect(padded == text || padded.replacingOccurrences(of: "=", with: "") == text, "\(text)")
+            }
+        }
     }
 }

@@ -166,6 +166,28 @@ struct UpstreamClientTests {
         for (index, path) in paths { #expect(path == "/echo?i=\(index)") }
     }
 
+    @Test("maxConnectionsPerHost caps the connections; extra requests wait for a free one")
+    func connectionCap() async throws {
+        let peer = try UpstreamTestPeer()
+        defer { peer.stop() }
+        let client = UpstreamClient(configuration: .init(maxConnectionsPerHost: 2))
+        defer { client.shutdown() }
+
+        let connections = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    try UpstreamEcho(try await client.send(UpstreamRequest(url: peer.url("/echo?i=\(index)"))).body)
+                        .connection
+                }
+            }
+            var seen: [Int] = []
+            for try await connection in group { seen.append(connection) }
+            return seen
+        }
+        #expect(connections.count == 12)
+        #expect(Set(connections).count <= 2, "connections used: \(Set(connections).sorted())")
+    }
+
     @Test("a closed port fails with .connect, naming the origin and no secret")
     func connectRefused() async throws {
         let port = TestSupport.freePort()
