@@ -49,6 +49,8 @@ let package = Package(
         .target(
             name: "EdgeRuntime", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "CShims"],
             swiftSettings: strict),
+        // MCP: JSON-RPC, the session lifecycle, tool declarations and schemas, both HTTP transports.
+        .target(name: "MCP", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto"], swiftSettings: strict),
         // The fake Schwab: OAuth, Trader and Market Data APIs, order simulation, fault injection.
         .target(
             name: "SchwabSandbox",
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "schwab-mcp",
             dependencies: [
-                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "SchwabSandbox",
+                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "SchwabSandbox",
             ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.
@@ -78,6 +80,8 @@ let package = Package(
         .testTarget(
             name: "EdgeNetTests", dependencies: ["EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "MCPTests", dependencies: ["MCP", "EdgeNet", "EdgeHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],
