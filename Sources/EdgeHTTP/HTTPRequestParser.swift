@@ -246,8 +246,10 @@ public struct HTTPRequestParser: Sendable {
             if end - start - 1 > maxContent { return .failed(tooLong) }
             return .needMore
         }
-        guard lf > start, buffer[lf - 1] == 0x0D else { return .failed(Self.bareLF) }
+        // The length first, by the same measure as for a partial line, so that the error does
+        // not depend on whether the LF arrived in the same read.
         if lf - 1 - start > maxContent { return .failed(tooLong) }
+        guard lf > start, buffer[lf - 1] == 0x0D else { return .failed(Self.bareLF) }
         consume(upTo: lf + 1)
         return .line(start..<lf - 1)
     }
