@@ -45,13 +45,7 @@ public enum HTTPResponseEncoder {
         buffer.append(0x20)
         for byte in status.reason.utf8 { buffer.append(HTTPByteClass.isFieldValue(byte) ? byte : 0x20) }
         buffer += crlf
-        for field in headers.fields {
-            if HTTPHeaders.namesEqual(field.name, "Content-Length")
-                || HTTPHeaders.namesEqual(field.name, "Transfer-Encoding")
-                || HTTPHeaders.namesEqual(field.name, "Connection")
-            {
-                continue
-            }
+        for field in headers.fields where !isFramingField(field.name) {
             appendField(field.name, field.value.utf8, to: &buffer)
         }
         if !date.isEmpty { appendField("Date", date, to: &buffer) }
@@ -94,6 +88,16 @@ public enum HTTPResponseEncoder {
     public static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
+
+    /// `Content-Length`, `Transfer-Encoding` or `Connection`, which the framing decides.
+    private static func isFramingField(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 10: HTTPHeaders.namesEqual(name, "Connection")
+        case 14: HTTPHeaders.namesEqual(name, "Content-Length")
+        case 17: HTTPHeaders.namesEqual(name, "Transfer-Encoding")
+        default: false
+        }
+    }
 
     private static func appendField<Value: Sequence<UInt8>>(_ name: String, _ value: Value, to buffer: inout [UInt8]) {
         for byte in name.utf8 { buffer.append(HTTPByteClass.isToken(byte) ? byte : UInt8(ascii: "-")) }

@@ -133,12 +133,24 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         let x = a.utf8
         let y = b.utf8
         guard x.count == y.count else { return false }
-        for (c, d) in zip(x, y) where c != d {
-            let lc = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
-            let ld = (d >= 0x41 && d <= 0x5A) ? d | 0x20 : d
-            if lc != ld { return false }
+        // Native strings are contiguous UTF-8: compare through pointers, the common fast path.
+        let fast = x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q in
+                for index in 0..<p.count where !asciiCaseInsensitiveEqual(p[index], q[index]) { return false }
+                return true
+            }
         }
+        if let result = fast ?? nil { return result }
+        for (c, d) in zip(x, y) where !asciiCaseInsensitiveEqual(c, d) { return false }
         return true
+    }
+
+    @inline(__always)
+    private static func asciiCaseInsensitiveEqual(_ c: UInt8, _ d: UInt8) -> Bool {
+        if c == d { return true }
+        let lc = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
+        let ld = (d >= 0x41 && d <= 0x5A) ? d | 0x20 : d
+        return lc == ld
     }
 }
 
