@@ -69,6 +69,7 @@ enum ParserInvariants {
                     bodyLimit = routeLimit ?? limits.body
                     parser.setBodyLimit(bodyLimit)
                     declaredLength = head.headers["Content-Length"].flatMap { Int($0) }
+                    if let problem = problem(in: head) { fail(problem, pieces.flatMap { $0 }) }
                 case .body(let bytes):
                     if !inMessage || bytes.isEmpty { fail("a body outside a message or empty", pieces.flatMap { $0 }) }
                     bodyTotal += bytes.count
@@ -96,6 +97,29 @@ enum ParserInvariants {
             }
         }
         return events
+    }
+
+    /// What an accepted head must never contain, whatever the input was.
+    static func problem(in head: HTTPRequestHead) -> String? {
+        guard head.target.hasPrefix("/") || (head.target == "*" && head.method == .options) else {
+            return "accepted target \(head.target.debugDescription) is not origin-form"
+        }
+        if head.target.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) { return "target holds a space or control" }
+        if head.version == .http1_1 && head.headers.values("Host").count != 1 {
+            return "HTTP/1.1 head without one Host"
+        }
+        if head.headers.contains("Content-Length") && head.headers.contains("Transfer-Encoding") {
+            return "accepted both Content-Length and Transfer-Encoding"
+        }
+        for field in head.headers {
+            if field.name.isEmpty || field.name.utf8.contains(where: { $0 <= 0x20 || $0 == 0x3A || $0 >= 0x7F }) {
+                return "accepted field name \(field.name.debugDescription)"
+            }
+            if field.value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+                return "accepted a control character in \(field.name)"
+            }
+        }
+        return nil
     }
 
     static func fail(_ message: String, _ input: [UInt8]) -> Never {
