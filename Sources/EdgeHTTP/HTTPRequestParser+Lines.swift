@@ -78,6 +78,8 @@ extension HTTPRequestParser {
         let pathStart = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? rest.endIndex
         let authority = String(decoding: rest[..<pathStart], as: UTF8.self)
         guard !authority.isEmpty else { return .failure(.badRequest("absolute request target has no host")) }
+        // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and a classic spoofing trick.
+        guard !authority.contains("@") else { return .failure(.badRequest("request target carries userinfo")) }
         var path = String(decoding: rest[pathStart...], as: UTF8.self)
         if !path.hasPrefix("/") { path = "/" + path }
         return .success(RequestLine(method: method, target: path, version: version, authority: authority))

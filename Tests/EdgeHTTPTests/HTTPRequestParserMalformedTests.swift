@@ -81,6 +81,7 @@ import Testing
         Row("asterisk target for GET", "GET * HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         Row("relative target", "GET index.html HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         Row("absolute target without host", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        Row("absolute target with userinfo", "GET http://user@evil.example/x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         Row("CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501),
         // Chunked bodies (RFC 9112 §7.1).
         Row("non-hex chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
