@@ -134,4 +134,21 @@ import Testing
         let events = parse([bytes(Self.head + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n")])
         #expect(events.count == 1)
     }
+
+    @Test func errorResponseNamesTheReasonAndCloses() {
+        let error = HTTPParseError(status: .payloadTooLarge, reason: "body of 20 bytes exceeds the limit of 10 bytes")
+        var wire: [UInt8] = []
+        let response = error.response
+        guard case .bytes(let body) = response.body else {
+            Issue.record("expected bytes")
+            return
+        }
+        HTTPResponseEncoder.encodeHead(
+            response.status, headers: response.headers, framing: .length(body.count), keepAlive: false, date: [],
+            into: &wire)
+        #expect(
+            String(decoding: wire + body, as: UTF8.self)
+                == "HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 47\r\n"
+                + "Connection: close\r\n\r\nbody of 20 bytes exceeds the limit of 10 bytes\n")
+    }
 }
