@@ -103,4 +103,21 @@ import Testing
             if events != testCase.expected { return }
         }
     }
+
+    @Test(arguments: cases)
+    func everyPairOfSplitPointsGivesTheSameEvents(_ testCase: Case) {
+        // Three pieces: a boundary inside the head and another inside the body, a chunk-size
+        // line or the next request, in every combination.
+        let input = bytes(testCase.raw)
+        for first in 0...input.count {
+            for second in first...input.count {
+                let pieces = [Array(input[..<first]), Array(input[first..<second]), Array(input[second...])]
+                let events = parse(pieces)
+                if events != testCase.expected {
+                    Issue.record("split at \(first) and \(second): \(events)")
+                    return
+                }
+            }
+        }
+    }
 }
