@@ -179,15 +179,17 @@ extension HTTPRequestParser {
     }
 
     /// `chunk-size [ chunk-ext ]`: hexadecimal, then extensions that are checked and ignored
-    /// (RFC 9112 §7.1.1).
+    /// (RFC 9112 §7.1.1). Whitespace is allowed only before a `;` (BWS), never at the end.
     func parseChunkSize(_ range: Range<Int>) -> Result<Int, HTTPParseError> {
         buffer.withUnsafeBufferPointer { all in
             let line = UnsafeBufferPointer(rebasing: all[range])
             var size = 0
             var index = 0
+            var significantDigits = 0
             while index < line.count, let digit = HTTPByteClass.hexValue(line[index]) {
-                // 15 hex digits already exceed any body limit; more would overflow.
-                guard index < 15 else { return .failure(.badRequest("chunk size is too large")) }
+                if size > 0 || digit > 0 { significantDigits += 1 }
+                // 15 hex digits already exceed any body limit; more could overflow.
+                guard significantDigits <= 15 else { return .failure(.badRequest("chunk size is too large")) }
                 size = size << 4 | digit
                 index += 1
             }
@@ -201,6 +203,8 @@ extension HTTPRequestParser {
                 guard rest.allSatisfy(HTTPByteClass.isFieldValue) else {
                     return .failure(.badRequest("chunk extension contains a control character"))
                 }
+            } else if index < line.count {
+                return .failure(.badRequest("chunk size is followed by whitespace without an extension"))
             }
             return .success(size)
         }

@@ -88,6 +88,10 @@ import Testing
         Row("empty chunk size", head + "Transfer-Encoding: chunked\r\n\r\n\r\n", 400),
         Row("signed chunk size", head + "Transfer-Encoding: chunked\r\n\r\n-1\r\n", 400),
         Row("overflowing chunk size", head + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", 400),
+        Row("whitespace after chunk size", head + "Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 400),
+        Row(
+            "sixteen significant chunk-size digits", head + "Transfer-Encoding: chunked\r\n\r\n1000000000000000\r\n",
+            400),
         Row("junk after chunk size", head + "Transfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 400),
         Row(
             "control in chunk extension", head + "Transfer-Encoding: chunked\r\n\r\n5;a=\u{1}\r\nhello\r\n0\r\n\r\n",

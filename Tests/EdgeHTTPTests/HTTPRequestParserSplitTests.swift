@@ -39,6 +39,17 @@ import Testing
                 .body(bytes("helloabcdefghijklmnopqrstuvwxyz")), .end,
             ]),
         Case(
+            name: "chunked with padded size and spaced extension",
+            raw: "POST /mcp HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                + "00000000000000003 ; a=\"q;x\"\r\nabc\r\n000\r\n\r\n",
+            expected: [
+                .head(
+                    HTTPRequestHead(
+                        method: .post, target: "/mcp", headers: ["Host": "a", "Transfer-Encoding": "Chunked"])
+                ),
+                .body(bytes("abc")), .end,
+            ]),
+        Case(
             name: "pipelined pair",
             raw: "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok",
             expected: [
