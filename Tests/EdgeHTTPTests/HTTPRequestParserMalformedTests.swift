@@ -127,6 +127,19 @@ import Testing
         #expect(parser.bufferedByteCount == 0)
     }
 
+    @Test func requestsBeforeTheBadOneAreDeliveredWhole() {
+        let good = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok"
+        let bad = "GET /b HTTP/1.1\r\nHost: h\r\nX: a\u{0}b\r\n\r\n"
+        let raw = bytes(good + bad)
+        for pieces in [[raw], raw.map { [$0] }] {
+            let events = parse(pieces)
+            #expect(events.count == 4)
+            #expect(events.prefix(3).last == .end)
+            #expect(events.dropFirst().first == .body(bytes("ok")))
+            #expect(firstError(events)?.reason == "header field value contains a control character")
+        }
+    }
+
     @Test func smugglingReasonIsHumanReadable() {
         let events = parse([bytes(Self.head + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n")])
         #expect(
