@@ -31,7 +31,7 @@ public enum BareServerRoutes {
         routes.add(.get, "/events") { request in
             let count = max(0, integer(request, "count") ?? 0)
             let interval = min(60_000, max(0, integer(request, "interval_ms") ?? 1000))
-            return .now(.text("events \(count) \(interval)"))  // HOLD
+            return .now(eventStream(count: count, intervalMilliseconds: interval))
         }
         return routes
     }

@@ -21,21 +21,17 @@ public final class ServerSentEventWriter: Sendable {
             heartbeatInterval ?? (stream as? ConnectionResponseStream)?.heartbeatInterval ?? .seconds(25)
     }
 
-    /// Sends bytes that are already a whole encoded event (or several), flushed at once; false
-    /// when the client has gone away.
+    /// Sends one event (with its `id:` and `retry:` when set), flushed at once; false when the
+    /// client has gone away.
     @discardableResult
-    public func send(encoded bytes: [UInt8]) async -> Bool {
-        await sendRaw(bytes)
+    public func send(_ event: ServerSentEvent) async -> Bool {
+        await sendRaw(event.encoded)
     }
 
-    /// Sends a comment line (`: text`, WHATWG HTML §9.2.6), which clients ignore; line breaks in
-    /// `text` become spaces so a comment cannot turn into a field.
+    /// Sends a comment line (`: text`, WHATWG HTML §9.2.6), which clients ignore.
     @discardableResult
     public func comment(_ text: String) async -> Bool {
-        var bytes: [UInt8] = [UInt8(ascii: ":"), 0x20]
-        for byte in text.utf8 { bytes.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte) }
-        bytes += [0x0A, 0x0A]
-        return await sendRaw(bytes)
+        await sendRaw(ServerSentEvent.comment(text))
     }
 
     /// True once the client has gone away or the server is shutting down.
