@@ -87,7 +87,12 @@ extension HTTPConnection {
             outputOffset = 0
         }
         let after = pendingOutput
-        if after != before { context.queuedOutputBytes.add(after - before, ordering: .relaxed) }
+        if after != before {
+            context.queuedOutputBytes.add(after - before, ordering: .relaxed)
+            if phase == .idle && after > context.configuration.streamHighWatermark {
+                setDeadline(MonotonicClock.now() + context.idleTimeout)
+            }
+        }
         if after == 0 && closeAfterFlush {
             startLingering()
             return
@@ -108,8 +113,11 @@ extension HTTPConnection {
     func updateInterest() {
         guard phase != .closed else { return }
         var wanted: UInt32 = 0
-        let busy = phase == .responding || phase == .streaming
-        let inputFull = busy && parser.bufferedByteCount >= context.inputLimit
+        // While a reply is pending or the queue is over the watermark no request is parsed, so
+        // input piles up in the parser: stop reading once it holds `inputLimit` bytes.
+        let holding =
+            phase == .responding || phase == .streaming || pendingOutput > context.configuration.streamHighWatermark
+        let inputFull = holding && parser.bufferedByteCount >= context.inputLimit
         if !peerClosed && !inputFull { wanted |= EventLoop.readable | EventLoop.peerClosed }
         if pendingOutput > 0 || tlsReadNeedsWritable { wanted |= EventLoop.writable }
         if wanted != interest {

@@ -35,7 +35,8 @@ extension HTTPConnection {
         switch phase {
         case .handshake, .lingering, .closed:
             close()
-        case .idle where !requestStarted:
+        case .idle where !requestStarted || pendingOutput > 0:
+            // Nothing asked, or a reader that stopped reading: nothing useful to send.
             close()
         case .idle, .body:
             sendError(.requestTimeout, "the request did not arrive in time")

@@ -102,6 +102,12 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
             }
             return
         }
+        if events & (EventLoop.hangUp | EventLoop.failed) != 0 && peerClosed {
+            // Both directions are gone (or the socket failed) after the peer's EOF: nothing more
+            // can be delivered, and level-triggered HUP would wake us forever.
+            close()
+            return
+        }
         if events & EventLoop.writable != 0 {
             if tlsReadNeedsWritable {
                 tlsReadNeedsWritable = false
@@ -165,14 +171,11 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         case .streaming, .lingering, .handshake, .closed:
             close()
         case .responding:
-            closeAfterFlush = true
-            keepAlive = false
+            // The reply is still wanted (the client may only have shut its sending side);
+            // `drive()` closes once it and any requests pipelined before the EOF are answered.
+            break
         case .idle, .body:
             drive()
-            if phase == .idle || phase == .body {
-                closeAfterFlush = true
-                if pendingOutput == 0 { close() }
-            }
         }
     }
 
@@ -182,18 +185,37 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         guard !driving else { return }
         driving = true
         defer { driving = false }
-        while (phase == .idle || phase == .body) && !closeAfterFlush {
-            if pendingOutput > context.configuration.streamHighWatermark { break }
-            guard let event = parser.next() else { break }
-            switch event {
-            case .head(let requestHead): receivedHead(requestHead)
-            case .body(let bytes): body.append(contentsOf: bytes)
-            case .end: dispatch()
-            case .error(let error):
-                sendError(error.status, error.reason)
+        let watermark = context.configuration.streamHighWatermark
+        var heldByOutput = true
+        while heldByOutput {
+            heldByOutput = false
+            while (phase == .idle || phase == .body) && !closeAfterFlush {
+                if pendingOutput > watermark {
+                    // The client is slow to read: a stall, not slow headers, so the idle timeout
+                    // (renewed by every write that makes progress) applies instead.
+                    heldByOutput = true
+                    setDeadline(MonotonicClock.now() + context.idleTimeout)
+                    break
+                }
+                guard let event = parser.next() else { break }
+                switch event {
+                case .head(let requestHead): receivedHead(requestHead)
+                case .body(let bytes): body.append(contentsOf: bytes)
+                case .end: dispatch()
+                case .error(let error):
+                    sendError(error.status, error.reason)
+                }
             }
+            writeQueued()
+            // Go on at once if the write emptied the queue; otherwise writable resumes us.
+            if heldByOutput && (pendingOutput > watermark || phase == .closed) { heldByOutput = false }
         }
-        writeQueued()
+        // After the peer's EOF no further request can complete: once everything parsed is
+        // answered, close (RFC 9112 §9.6).
+        if peerClosed && (phase == .idle || phase == .body) && pendingOutput <= watermark && !closeAfterFlush {
+            closeAfterFlush = true
+            writeQueued()
+        }
     }
 
     private func receivedHead(_ requestHead: HTTPRequestHead) {
@@ -223,7 +245,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         let request = HTTPRequest(head: requestHead, body: body, remoteAddress: peer)
         head = nil
         body = []
-        keepAlive = requestHead.keepAlive && !shuttingDown && !peerClosed
+        keepAlive = requestHead.keepAlive && !shuttingDown
         let isHead = requestHead.method == .head
         requestIsHTTP11 = requestHead.version.major > 1 || requestHead.version.minor >= 1
         phase = .responding
@@ -250,7 +272,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     /// The current exchange is over: back to waiting for the next request, or closing.
     func responseDone() {
         phase = .idle
-        if !keepAlive || shuttingDown || peerClosed {
+        if !keepAlive || shuttingDown {
             closeAfterFlush = true
             return
         }
