@@ -16,7 +16,7 @@ public final class ConnectionResponseStream: ResponseStream, Sendable {
 
     init(connection: HTTPConnection, heartbeat: Duration) {
         self.connection = connection
-        loop = connection.owner.loop
+        loop = connection.loop
         heartbeatInterval = heartbeat
     }
 

@@ -7,13 +7,13 @@ extension HTTPConnection {
     func setDeadline(_ value: UInt64) {
         deadline = value
         guard value != .max, value < timerAt else { return }
-        if let timerID { owner.loop.cancelTimer(timerID) }
+        if let timerID { loop.cancelTimer(timerID) }
         armTimer(at: value)
     }
 
     private func armTimer(at value: UInt64) {
         timerAt = value
-        timerID = owner.loop.schedule(at: value) { [weak self] in self?.timerFired() }
+        timerID = loop.schedule(at: value) { [weak self] in self?.timerFired() }
     }
 
     private func timerFired() {

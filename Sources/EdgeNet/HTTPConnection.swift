@@ -38,7 +38,13 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     let fd: Int32
     let peer: String
     unowned let owner: HTTPServerLoop
-    var context: HTTPServerContext { owner.context }
+    // Copied from the owner so the per-request path reads plain stored fields.
+    let loop: EventLoop
+    let context: HTTPServerContext
+    let readBuffer: UnsafeMutableRawBufferPointer
+    let watermark: Int
+    /// The part of `pendingOutput` already added to `context.queuedOutputBytes`.
+    var accountedOutput = 0
     var tls: TLSSession?
     var parser = HTTPRequestParser()
     var phase: Phase = .idle
@@ -70,6 +76,10 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         self.fd = fd
         self.peer = peer
         self.owner = owner
+        loop = owner.loop
+        context = owner.context
+        readBuffer = owner.readBuffer
+        watermark = owner.context.configuration.streamHighWatermark
     }
 
     var pendingOutput: Int { output.count - outputOffset }
@@ -125,7 +135,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     /// Reads what the socket has (one buffer for plain TCP; for TLS until OpenSSL wants more,
     /// since decrypted bytes can wait inside OpenSSL while the socket looks empty).
     func readAvailable() {
-        let buffer = owner.readBuffer
+        let buffer = readBuffer
         var received = false
         for _ in 0..<(tls == nil ? 1 : 16) {
             let count: Int
@@ -185,7 +195,6 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         guard !driving else { return }
         driving = true
         defer { driving = false }
-        let watermark = context.configuration.streamHighWatermark
         var heldByOutput = true
         while heldByOutput {
             heldByOutput = false
@@ -223,7 +232,11 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         requestStarted = true
         head = requestHead
         body = []
-        let limit = context.responder.bodyLimit(for: requestHead)
+        // Most requests (GET, HEAD) declare no body: skip the responder's limit lookup (a route
+        // match) for them, since RFC 9112 §6.3 gives them a zero-length body.
+        let declaresBody =
+            requestHead.headers.contains("Content-Length") || requestHead.headers.contains("Transfer-Encoding")
+        let limit = declaresBody ? context.responder.bodyLimit(for: requestHead) : 0
         parser.setBodyLimit(limit)
         setDeadline(MonotonicClock.now() + context.bodyTimeout)
         // RFC 9110 §10.1.1: answer 100 only when the body is wanted; refuse a body over the limit
@@ -254,7 +267,6 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         case .now(let response):
             send(response, isHead: isHead)
         case .later(let work):
-            let loop = owner.loop
             Task {
                 let response = await work()
                 loop.execute { self.finishLater(response, isHead: isHead) }

@@ -153,6 +153,10 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// The server's event loops, once started: other I/O (the runtime's Unix-socket connections
+    /// to session hosts) can register descriptors and timers on them rather than add threads.
+    public var eventLoops: [EventLoop] { state.withLock { $0.loops.map(\.loop) } }
+
     /// Connections open right now, on all loops.
     public var openConnections: Int { context.openConnections.load(ordering: .relaxed) }
 
