@@ -5,6 +5,10 @@ import Synchronization
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Counters a streaming route updates and a test reads.
 final class StreamProbe: Sendable {
     let writes = Atomic<Int>(0)
@@ -107,5 +111,8 @@ struct HTTPServerStreamingTests {
         #expect(!probe.done)
         let other = try await blocking { try curl(["\(server.url)/health"]) }
         #expect(other.output == "ok\n", "another client is served while one stream is stuck")
+        shutdown(client.fd, Int32(SHUT_RDWR))
+        #expect(await eventually { probe.done }, "the writer hears that the client left")
+        #expect(await eventually { server.server.queuedOutputBytes == 0 && server.server.openConnections == 0 })
     }
 }
