@@ -37,6 +37,8 @@ extension HTTPConnection {
 
     /// Answers an error (a parse error's status, 408, 413, 417) and closes the connection after it.
     func sendError(_ status: HTTPStatus, _ reason: String) {
+        context.logger.debug(
+            "request refused", [("status", .int(status.code)), ("reason", .string(reason)), ("peer", .string(peer))])
         let text = Array("\(status.code) \(status.reason): \(reason)\n".utf8)
         keepAlive = false
         HTTPResponseEncoder.encodeHead(

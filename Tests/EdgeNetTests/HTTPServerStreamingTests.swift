@@ -35,6 +35,25 @@ struct HTTPServerStreamingTests {
         #expect(result.output.contains(": heartbeat\n"), "idle gaps carry heartbeat comments")
     }
 
+    @Test("an HTTP/1.0 client gets the stream unchunked, ended by the close; HEAD gets no body")
+    func http10StreamAndHead() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let (plain, head) = try await blocking { () -> ((text: String, closed: Bool), (text: String, closed: Bool)) in
+            let old = try RawClient(port: server.port)
+            old.send("GET /events?count=2&interval_ms=10 HTTP/1.0\r\n\r\n")
+            let head = try RawClient(port: server.port)
+            head.send("HEAD /events?count=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return (old.receiveUntilClosed(), head.receiveUntilClosed())
+        }
+        #expect(plain.closed)
+        #expect(!plain.text.contains("Transfer-Encoding"))
+        #expect(plain.text.hasSuffix("event: tick\nid: 2\ndata: 2\n\n"), "\(plain.text)")
+        #expect(head.closed)
+        #expect(head.text.hasPrefix("HTTP/1.1 200 OK\r\n") && head.text.hasSuffix("\r\n\r\n"))
+        #expect(!head.text.contains("event:"))
+    }
+
     @Test("each event reaches the client when it is written, before the stream ends")
     func eventsAreFlushed() async throws {
         let server = try TestServer()
