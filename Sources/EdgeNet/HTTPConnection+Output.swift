@@ -13,10 +13,12 @@ extension HTTPConnection {
         let bodyForbidden = isHead || code == 204 || code == 304 || (100..<200).contains(code)
         switch response.body {
         case .bytes(let bytes):
+            // An HTTP/1.0 client keeps the connection only when told `Connection: keep-alive`,
+            // which the encoder writes for a 1.0 status line (RFC 9112 §9.3, RFC 9110 §6.2).
             HTTPResponseEncoder.encodeHead(
                 response.status, headers: response.headers,
                 framing: .length(bodyForbidden && !isHead ? 0 : bytes.count),
-                keepAlive: keepAlive, into: &output)
+                keepAlive: keepAlive, version: requestIsHTTP11 ? .http1_1 : .http1_0, into: &output)
             if !bodyForbidden { output.append(contentsOf: bytes) }
             responseDone()
         case .stream(let produce):
