@@ -101,10 +101,7 @@ extension HTTPConnection {
             startLingering()
             return
         }
-        if after <= watermark / 2, let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume(returning: true)
-        }
+        if after <= watermark / 2 && !drainWaiters.isEmpty { resumeDrainWaiters(true) }
         if before > watermark && after <= watermark
             && phase == .idle
         {
@@ -157,13 +154,17 @@ extension HTTPConnection {
         outputOffset = 0
         stream?.markClosed()
         stream = nil
-        if let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume(returning: false)
-        }
+        resumeDrainWaiters(false)
         tls = nil
         loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(fd)
+    }
+
+    /// Wakes every parked stream writer with `result` (true: go on writing; false: stop).
+    func resumeDrainWaiters(_ result: Bool) {
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter.resume(returning: result) }
     }
 }

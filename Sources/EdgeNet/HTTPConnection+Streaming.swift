@@ -37,7 +37,7 @@ extension HTTPConnection {
         if phase == .closed {
             done.resume(returning: false)
         } else if pendingOutput > watermark {
-            drainWaiter = done
+            drainWaiters.append(done)
         } else {
             done.resume(returning: true)
         }
@@ -49,10 +49,7 @@ extension HTTPConnection {
         guard phase == .streaming, stream === source else { return }
         source.markClosed()
         stream = nil
-        if let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume(returning: false)
-        }
+        resumeDrainWaiters(false)
         if streamChunked { output.append(contentsOf: HTTPResponseEncoder.lastChunk) }
         responseDone()
         if phase == .idle && !closeAfterFlush { drive() } else { writeQueued() }

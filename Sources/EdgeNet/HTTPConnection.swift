@@ -69,7 +69,8 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     var streamChunked = true
     /// The request being answered is HTTP/1.1 or later (so chunked framing is understood).
     var requestIsHTTP11 = true
-    var drainWaiter: CheckedContinuation<Bool, Never>?
+    /// Stream writers parked until the queue drains (a heartbeat and the body may both wait).
+    var drainWaiters: [CheckedContinuation<Bool, Never>] = []
     private var driving = false
 
     init(fd: Int32, peer: String, owner: HTTPServerLoop) {
