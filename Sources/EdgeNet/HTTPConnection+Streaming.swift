@@ -3,12 +3,10 @@ import EdgeHTTP
 extension HTTPConnection {
     /// Runs a streamed body's producer as a task, handing it a `ConnectionResponseStream`.
     func startStream(_ produce: @escaping @Sendable (ResponseStream) async -> Void) {
-        phase = .streaming
-        setDeadline(.max)
         let responseStream = ConnectionResponseStream(
             connection: self, heartbeat: context.configuration.heartbeatInterval)
         stream = responseStream
-        if shuttingDown { responseStream.markClosed() }
+        if lifecycle.shuttingDown { responseStream.markClosed() }
         writeQueued()
         Task {
             await produce(responseStream)
@@ -52,6 +50,6 @@ extension HTTPConnection {
         resumeDrainWaiters(false)
         if streamChunked { output.append(contentsOf: HTTPResponseEncoder.lastChunk) }
         responseDone()
-        if phase == .idle && !closeAfterFlush { drive() } else { writeQueued() }
+        if lifecycle.acceptsRequests { drive() } else { writeQueued() }
     }
 }
