@@ -1,0 +1,42 @@
+import EdgeHTTP
+
+extension HTTPConnection {
+    /// Moves the connection's single deadline. Per request this only stores a number: the loop
+    /// timer is re-armed only when the new deadline is earlier than the armed one, and a timer
+    /// that fires early re-arms itself for the current deadline.
+    func setDeadline(_ value: UInt64) {
+        deadline = value
+        guard value != .max, value < timerAt else { return }
+        if let timerID { loop.cancelTimer(timerID) }
+        armTimer(at: value)
+    }
+
+    private func armTimer(at value: UInt64) {
+        timerAt = value
+        timerID = loop.schedule(at: value) { [weak self] in self?.timerFired() }
+    }
+
+    private func timerFired() {
+        timerID = nil
+        timerAt = .max
+        guard phase != .closed, deadline != .max else { return }
+        let now = MonotonicClock.now()
+        if now < deadline {
+            armTimer(at: deadline)
+            return
+        }
+        deadlinePassed()
+    }
+
+    /// The current phase ran out of time: the lifecycle says whether that is a silent close or
+    /// a 408.
+    private func deadlinePassed() {
+        switch lifecycle.deadlinePassed(outputPending: pendingOutput > 0) {
+        case .nothing: break
+        case .close: close()
+        case .respondRequestTimeout:
+            sendError(.requestTimeout, "the request did not arrive in time")
+            writeQueued()
+        }
+    }
+}
