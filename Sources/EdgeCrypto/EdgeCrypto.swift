@@ -1,1 +1,0 @@
-// EdgeCrypto: see Package.swift for what this module holds.

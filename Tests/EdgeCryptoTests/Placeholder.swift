@@ -1,1 +1,0 @@
-// Tests for EdgeCrypto arrive with the module.
