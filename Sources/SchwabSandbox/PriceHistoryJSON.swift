@@ -27,7 +27,7 @@ public struct PriceHistoryJSON: Sendable {
     ]
 
     /// The CandleList for the query, or a 400 naming the parameter at fault.
-    public func response(_ query: QueryParameters) throws(SandboxError) -> JSONValue? {
+    public func response(_ query: SandboxQuery) throws(SandboxError) -> JSONValue? {
         let symbol = try query.required("symbol")
         let periodType = try query.oneOf("periodType", ["day", "month", "year", "ytd"]) ?? "day"
         let period = try query.int("period") ?? PriceHistoryJSON.defaultPeriod[periodType]!

@@ -2,7 +2,7 @@ import EdgeHTTP
 
 /// The decoded `name=value` pairs of a query string or an `application/x-www-form-urlencoded`
 /// body (WHATWG URL §5: `+` is a space, `%XX` escapes are decoded exactly once).
-public struct QueryParameters: Sendable {
+public struct SandboxQuery: Sendable {
     private var pairs: [(String, String)] = []
 
     /// Parses `text`; a malformed escape is kept literally rather than dropping the pair.
