@@ -153,7 +153,6 @@ public struct MarketInfoJSON: Sendable {
             ("symbol", .string(symbol.symbol)), ("description", .string(symbol.description)),
             ("exchange", .string(symbol.exchangeName)), ("assetType", .string(symbol.isIndex ? "INDEX" : "EQUITY")),
         ]
-        if !symbol.isIndex { members.append(("type", .string(symbol.subType == "ETF" ? "ETF" : "COMMON_STOCK"))) }
         if fundamental {
             let range = pricer.model.range(symbol)
             let q = pricer.model.snapshot(symbol, at: now)

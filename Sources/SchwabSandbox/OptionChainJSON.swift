@@ -43,6 +43,16 @@ public struct OptionChainJSON: Sendable {
         }
     }
 
+    /// The underlying's exchange in the chain's code list (IND, NYS, NAS, PAC, ...).
+    static func chainExchange(_ symbol: MarketSymbol) -> String {
+        switch symbol.exchange {
+        case "Q": "NAS"
+        case "N": "NYS"
+        case "P": "PAC"
+        default: "IND"
+        }
+    }
+
     /// `SPY Jun 20 2025 550 Call` style description.
     public static func describe(_ option: OptionSymbol) -> String {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -112,7 +122,7 @@ public struct OptionChainJSON: Sendable {
                         ("change", .double(quote.netChange)), ("close", .double(quote.previousClose)),
                         ("delayed", false),
                         ("description", .string(underlying.description)),
-                        ("exchangeName", .string(underlying.exchangeName)),
+                        ("exchangeName", .string(OptionChainJSON.chainExchange(underlying))),
                         ("fiftyTwoWeekHigh", .double(range.high)), ("fiftyTwoWeekLow", .double(range.low)),
                         ("highPrice", .double(quote.high)), ("last", .double(quote.last)),
                         ("lowPrice", .double(quote.low)),

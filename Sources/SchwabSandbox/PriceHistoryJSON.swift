@@ -56,7 +56,8 @@ public struct PriceHistoryJSON: Sendable {
         let extended = try query.bool("needExtendedHoursData") ?? false
         let wantsPreviousClose = try query.bool("needPreviousClose") ?? false
         guard let known = MarketUniverse.lookup(symbol) else { return nil }
-        let end = try query.int("endDate").map { Double($0) / 1000 } ?? now
+        // The spec: "If not specified, the endDate will default to the market close of previous business day."
+        let end = try query.int("endDate").map { Double($0) / 1000 } ?? previousBusinessClose()
         var start: Double
         if let startMillis = try query.int("startDate") {
             start = Double(startMillis) / 1000
@@ -90,6 +91,12 @@ public struct PriceHistoryJSON: Sendable {
             members.insert(("previousCloseDateISO8601", .string(SandboxDates.isoMillis(day - 3 * 3600))), at: 4)
         }
         return .object(members)
+    }
+
+    private func previousBusinessClose() -> Double {
+        var day = (now / 86_400).rounded(.down) * 86_400 - 86_400
+        while [0, 6].contains(SandboxDates.parts(day).weekday) { day -= 86_400 }
+        return day + 20 * 3600
     }
 
     private func businessDaysBack(_ count: Int, from t: Double) -> Double {
