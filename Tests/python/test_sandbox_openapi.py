@@ -50,10 +50,61 @@ def to_json_schema(node):
     return out
 
 
+# Fields real Schwab payloads carry beyond the spec's schemas; the sandbox sends them too.
+REAL_EXTRAS = {
+    "Account": {"aggregatedBalance"},
+    "OrderActivity": {"activityId"},
+    "OptionChain": {"numberOfContracts"},
+    "OptionContract": {"bid", "ask", "last", "mark"},
+    "Expiration": {"expirationDate"},
+    "Screener": {"volume", "trades", "netChange", "netPercentChange", "marketShare"},
+}
+
+
+def strict(schemas):
+    """No undeclared fields: `unevaluatedProperties: false` on every object schema that is not
+    itself the base of an allOf (the composed schema closes over its bases instead)."""
+    bases = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            for part in node.get("allOf", []):
+                if "$ref" in part:
+                    bases.add(part["$ref"].rsplit("/", 1)[1])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(schemas)
+
+    def close(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key not in ("if", "not"):  # selectors test a value, they do not describe it
+                    close(value)
+            if "properties" in node and "additionalProperties" not in node:
+                node["unevaluatedProperties"] = False
+        elif isinstance(node, list):
+            for value in node:
+                close(value)
+
+    for name, schema in schemas.items():
+        if name in bases:
+            continue
+        close(schema)
+        if name in REAL_EXTRAS:
+            for field in REAL_EXTRAS[name]:
+                schema.setdefault("properties", {})[field] = {}
+
+
 def components(spec, patches):
     schemas = copy.deepcopy(spec["components"]["schemas"])
     patches(schemas)
-    return {"schemas": to_json_schema(schemas)}
+    converted = to_json_schema(schemas)
+    strict(converted)
+    return {"schemas": converted}
 
 
 def trader_patches(schemas):
@@ -263,3 +314,13 @@ def test_market_data_errors_are_error_responses(world, path, expected):
     _, body = get(world, path, expected)
     check(body, {"$ref": "#/components/schemas/ErrorResponse"}, MARKET_COMPONENTS)
     assert body["errors"][0]["status"] == str(expected)
+
+
+@pytest.mark.parametrize("body,schema", [
+    ({"orderId": 1, "statusTypo": "WORKING"}, "Order"),
+    ({"securitiesAccount": {"type": "MARGIN", "accountNumber": "1", "cashBalanse": 1}}, "Account"),
+    ({"orderLegCollection": [{"instrument": {"assetType": "EQUITY", "symbol": "A", "sym": "A"}}]}, "Order"),
+])
+def test_the_validator_rejects_undeclared_and_misspelt_fields(body, schema):
+    with pytest.raises(AssertionError):
+        check(body, {"$ref": "#/components/schemas/" + schema}, TRADER_COMPONENTS)
