@@ -49,9 +49,7 @@ extension SandboxResponder {
                     code: "not_found", status: 404, message: "No price history for symbol '\(query["symbol"] ?? "")'",
                     parameter: "symbol")
             }
-            var response = SandboxResponder.json(body)
-            response.headers.remove("Schwab-Client-CorrelId")
-            return response
+            return SandboxResponder.json(body)
         }
         add(.get, base + "/movers/:index", .marketData) { request throws(SandboxError) in
             _ = try state.user(of: request)

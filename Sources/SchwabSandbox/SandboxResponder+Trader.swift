@@ -24,10 +24,8 @@ extension SandboxResponder {
         }
         add(.get, base + "/userPreference", .trader) { request throws(SandboxError) in
             let user = try state.user(of: request)
-            var response = SandboxResponder.json(
+            return SandboxResponder.json(
                 TraderJSON(brokerage: state.brokerage.withLock { $0 }, now: 0).userPreference(user))
-            response.headers.remove("Schwab-Client-CorrelId")
-            return response
         }
         add(.get, base + "/accounts/:hash/transactions", .trader) { request throws(SandboxError) in
             let (_, number) = try state.account(of: request)

@@ -158,6 +158,7 @@ def get(world, path, expected=200):
     sandbox, token, _ = world
     status, headers, body = sandbox.request("GET", path, token)
     assert status == expected, (path, body)
+    assert headers["Schwab-Client-CorrelId"], path  # on every answer, errors included
     return headers, body
 
 
