@@ -45,6 +45,12 @@ let package = Package(
         .target(
             name: "EdgeKV", dependencies: ["EdgeCore", "CSQLite", "CShims"],
             swiftSettings: strict),
+        // The runtime: router<->host framing (pure), placement, object hosting, leases, supervisor.
+        .target(
+            name: "EdgeRuntime", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "CShims"],
+            swiftSettings: strict),
+        // MCP: JSON-RPC, the session lifecycle, tool declarations and schemas, both HTTP transports.
+        .target(name: "MCP", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto"], swiftSettings: strict),
         // The fake Schwab: OAuth, Trader and Market Data APIs, order simulation, fault injection.
         .target(
             name: "SchwabSandbox",
@@ -54,7 +60,9 @@ let package = Package(
         // The binary: argument parsing and a call into the module that owns each subcommand.
         .executableTarget(
             name: "schwab-mcp",
-            dependencies: ["EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "SchwabSandbox"],
+            dependencies: [
+                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "SchwabSandbox",
+            ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.
         .executableTarget(
@@ -72,7 +80,12 @@ let package = Package(
         .testTarget(
             name: "EdgeNetTests", dependencies: ["EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "MCPTests", dependencies: ["MCP", "EdgeNet", "EdgeHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "SchwabSandboxTests",
             dependencies: ["SchwabSandbox", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],

@@ -11,6 +11,7 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// Structural equality; object members compare in order (RFC 8259 leaves order open, we keep it).
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -25,6 +26,7 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// Hashes consistently with `==`, members in order.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
@@ -52,76 +54,111 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
+    /// `nil` is JSON `null`.
     public init(nilLiteral: ()) { self = .null }
+    /// `true`/`false` are JSON booleans.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal is a JSON integer.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A float literal is a JSON number with a fraction.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A string literal is a JSON string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal is a JSON array.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal is a JSON object, members in written order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
 }
 
 extension JSONValue {
     /// Compact JSON text (no insignificant whitespace), as RFC 8259 §2 allows.
     public var jsonText: String {
-        var out = ""
-        write(to: &out)
+        String(decoding: jsonBytes, as: UTF8.self)
+    }
+
+    /// Compact JSON text as UTF-8 bytes, ready for a socket without another copy.
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        write(bytes: &out)
         return out
     }
 
     /// Appends the compact JSON text of this value to `out`.
     public func write(to out: inout String) {
+        out += jsonText
+    }
+
+    /// Appends the compact JSON text of this value to `out` as UTF-8.
+    public func write(bytes out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let v): out += v ? "true" : "false"
-        case .int(let v): out += String(v)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let v): out.append(contentsOf: v ? "true".utf8 : "false".utf8)
+        case .int(let v): out.append(contentsOf: String(v).utf8)
         case .double(let v):
             if v.isFinite {
-                if v == v.rounded(), abs(v) < 1e15 { out += String(Int(v)) } else { out += String(v) }
+                if v == v.rounded(), abs(v) < 1e15 {
+                    out.append(contentsOf: String(Int(v)).utf8)
+                } else {
+                    out.append(contentsOf: String(v).utf8)
+                }
             } else {
-                out += "null"  // JSON has no NaN or infinity.
+                out.append(contentsOf: "null".utf8)  // JSON has no NaN or infinity.
             }
-        case .string(let v): JSONValue.writeString(v, to: &out)
+        case .string(let v): JSONValue.writeString(v, bytes: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                item.write(to: &out)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(bytes: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out += "," }
-                JSONValue.writeString(key, to: &out)
-                out += ":"
-                value.write(to: &out)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.writeString(key, bytes: &out)
+                out.append(UInt8(ascii: ":"))
+                value.write(bytes: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// Writes `s` as a JSON string literal, escaping what RFC 8259 §7 requires.
     public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        writeString(s, bytes: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes `s` as a JSON string literal in UTF-8, escaping what RFC 8259 §7 requires: quote,
+    /// backslash and control characters; runs that need no escape are copied whole.
+    public static func writeString(_ s: String, bytes out: inout [UInt8]) {
+        var s = s
+        out.append(UInt8(ascii: "\""))
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            for (index, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                switch b {
+                case 0x22: out.append(contentsOf: "\\\"".utf8)
+                case 0x5C: out.append(contentsOf: "\\\\".utf8)
+                case 0x0A: out.append(contentsOf: "\\n".utf8)
+                case 0x0D: out.append(contentsOf: "\\r".utf8)
+                case 0x09: out.append(contentsOf: "\\t".utf8)
+                case 0x08: out.append(contentsOf: "\\b".utf8)
+                case 0x0C: out.append(contentsOf: "\\f".utf8)
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hex[Int(b >> 4)])
+                    out.append(hex[Int(b & 0x0F)])
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

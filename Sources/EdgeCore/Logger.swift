@@ -8,8 +8,10 @@ import Foundation
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
     case trace, debug, info, warn, error, fatal
 
+    /// Orders levels from least (trace) to most (fatal) severe.
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The text people read: what `print` and string interpolation show.
     public var description: String {
         switch self {
         case .trace: "trace"
@@ -30,8 +32,10 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConve
 
 /// Where finished log lines go. The default writes each line to stderr with one `write(2)`.
 public struct LogSink: Sendable {
+    /// Receives one finished line, without its newline.
     public let write: @Sendable (String) -> Void
 
+    /// A sink that hands each line to `write`.
     public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
     /// One line per record on standard error, written atomically.
@@ -60,8 +64,12 @@ public struct Logger: Sendable {
     public var level: LogLevel
     /// Fields added to every record of this logger (a host id, a request id).
     public var metadata: [(String, JSONValue)]
-    private let sink: LogSink
+    /// Where this logger's lines go.
+    public let sink: LogSink
+    /// Exact secret values (from `Secrets`) scrubbed from every string, whatever key they hide under.
+    private var scrubbed = LogScrubList(values: [])
 
+    /// A logger named `label` that writes records at `level` and above to `sink`.
     public init(label: String, level: LogLevel = .info, sink: LogSink = .standardError) {
         self.label = label
         self.level = level
@@ -73,6 +81,16 @@ public struct Logger: Sendable {
     public func named(_ label: String) -> Logger {
         var copy = Logger(label: label, level: level, sink: sink)
         copy.metadata = metadata
+        copy.scrubbed = scrubbed
+        return copy
+    }
+
+    /// A copy that also replaces each of `values` (secrets this process holds, such as the client
+    /// secret) with `[REDACTED]` wherever it appears, as a backstop to the key and pattern rules.
+    /// Values shorter than 6 characters are ignored, since scrubbing them would mangle ordinary text.
+    public func scrubbing(_ values: [String]) -> Logger {
+        var copy = self
+        copy.scrubbed = LogScrubList(values: scrubbed.values + values.filter { $0.count >= 6 })
         return copy
     }
 
@@ -83,64 +101,42 @@ public struct Logger: Sendable {
         return copy
     }
 
-    public func trace(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.trace, message(), fields)
+    /// Logs at `trace`; the message and fields are not evaluated when the level is filtered out.
+    public func trace(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.trace, message(), fields())
     }
-    public func debug(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.debug, message(), fields)
+    /// Logs at `debug`; the message and fields are not evaluated when the level is filtered out.
+    public func debug(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.debug, message(), fields())
     }
-    public func info(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.info, message(), fields)
+    /// Logs at `info`; the message and fields are not evaluated when the level is filtered out.
+    public func info(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.info, message(), fields())
     }
-    public func warn(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.warn, message(), fields)
+    /// Logs at `warn`; the message and fields are not evaluated when the level is filtered out.
+    public func warn(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.warn, message(), fields())
     }
-    public func error(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.error, message(), fields)
+    /// Logs at `error`; the message and fields are not evaluated when the level is filtered out.
+    public func error(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.error, message(), fields())
     }
-    public func fatal(_ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
-        log(.fatal, message(), fields)
+    /// Logs at `fatal`; the message and fields are not evaluated when the level is filtered out.
+    public func fatal(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []) {
+        log(.fatal, message(), fields())
     }
 
-    /// Writes one record when `level` passes the filter.
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: [(String, JSONValue)] = []) {
+    /// True when a record at `level` would be written; lets a caller skip building costly fields.
+    public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
+
+    /// Writes one record when `level` passes the filter; nothing is evaluated or rendered otherwise.
+    public func log(
+        _ level: LogLevel, _ message: @autoclosure () -> String, _ fields: @autoclosure () -> [(String, JSONValue)] = []
+    ) {
         guard level >= self.level else { return }
         sink.write(
             LogRecord.render(
-                time: Date(), level: level, label: label, message: message(), fields: metadata + fields))
-    }
-}
-
-/// The JSON line a record becomes, after redaction.
-public enum LogRecord {
-    /// Renders `{"time":…,"level":…,"logger":…,"msg":…, fields…}` with every rule of
-    /// `LogRedactor` applied to the message and the fields.
-    public static func render(
-        time: Date, level: LogLevel, label: String, message: String, fields: [(String, JSONValue)]
-    ) -> String {
-        var members: [(String, JSONValue)] = [
-            ("time", .string(iso8601(time))),
-            ("level", .string(level.description)),
-            ("logger", .string(label)),
-            ("msg", .string(LogRedactor.redact(text: message))),
-        ]
-        for (key, value) in fields {
-            members.append((key, LogRedactor.redact(key: key, value: value)))
-        }
-        return JSONValue.object(members).jsonText
-    }
-
-    private static func iso8601(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(millis / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ v: Int32, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(millis % 1000), 3))Z"
+                time: Date(), level: level, label: label, message: message(), fields: metadata + fields(),
+                scrubbing: scrubbed.values))
     }
 }

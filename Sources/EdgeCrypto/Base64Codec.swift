@@ -72,29 +72,3 @@ struct Base64Codec: Sendable {
 
     private func sextet(_ value: UInt32) -> UInt8 { alphabet[Int(value & 0x3F)] }
 }
-
-/// Base64url without padding (RFC 4648 §5): the form for tokens, ids, JWT-like values, PKCE.
-public enum Base64URL {
-    private static let codec = Base64Codec("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-    /// Encodes with the URL- and filename-safe alphabet and no `=` padding (RFC 7636 §4.2 form).
-    public static func encode(_ bytes: [UInt8]) -> String { codec.encode(bytes, padding: false) }
-
-    /// Decodes with or without padding; nil on any character outside the alphabet, whitespace,
-    /// an impossible length or non-zero unused bits.
-    public static func decode(_ text: String) -> [UInt8]? { codec.decode(text) }
-}
-
-/// Standard Base64 with padding (RFC 4648 §4): HTTP Basic credentials (RFC 7617 §2) and PEM.
-public enum Base64 {
-    private static let codec = Base64Codec("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-
-    /// Encodes with the standard alphabet and `=` padding.
-    public static func encode(_ bytes: [UInt8]) -> String { codec.encode(bytes, padding: true) }
-
-    /// Encodes the UTF-8 bytes of `text` (for `Authorization: Basic`).
-    public static func encode(_ text: String) -> String { encode(Array(text.utf8)) }
-
-    /// Decodes with or without padding; nil on anything but the standard alphabet.
-    public static func decode(_ text: String) -> [UInt8]? { codec.decode(text) }
-}

@@ -5,8 +5,11 @@
 public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable identifier that callers can switch on.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The identifier as text, stable across releases (for logs and metrics).
         public let rawValue: String
+        /// Wraps an identifier; other modules may add codes of their own.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The identifier itself.
         public var description: String { rawValue }
 
         /// A key had the wrong length for the algorithm.
@@ -37,5 +40,6 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `code: message`, for logs.
     public var description: String { "\(code): \(message)" }
 }

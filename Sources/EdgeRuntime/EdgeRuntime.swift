@@ -1,0 +1,1 @@
+// EdgeRuntime: see Package.swift for what this module holds.

@@ -1,0 +1,1 @@
+// MCP: see Package.swift for what this module holds.

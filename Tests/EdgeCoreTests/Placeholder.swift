@@ -1,1 +1,0 @@
-// Tests for EdgeCore arrive with the module.

@@ -1,0 +1,1 @@
+// Tests for EdgeRuntime arrive with the module.

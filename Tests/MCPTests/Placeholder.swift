@@ -1,0 +1,1 @@
+// Tests for MCP arrive with the module.
