@@ -6,17 +6,19 @@ import Testing
 @Suite("HTTP server: requests from real clients")
 struct HTTPServerBasicsTests {
     @Test("curl gets 200 from /health, and HEAD gets the head with the GET's length and no body")
-    func healthAndHead() throws {
+    func healthAndHead() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let get = try curl(["-i", "\(server.url)/health"])
+        let get = try await blocking { try curl(["-i", "\(server.url)/health"]) }
         #expect(get.status == 0, "\(get.error)")
         #expect(get.output.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(get.output.hasSuffix("\r\n\r\nok\n"))
 
-        let client = try RawClient(port: server.port)
-        client.send("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        let (text, closed) = client.receiveUntilClosed()
+        let (text, closed) = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return client.receiveUntilClosed()
+        }
         #expect(closed)
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(text.contains("Content-Length: 3\r\n"))
@@ -30,37 +32,40 @@ struct HTTPServerBasicsTests {
             ("DELETE", "/health", 405, "GET, HEAD"),
             ("GET", "/echo", 405, "POST"),
         ] as [(String, String, Int, String?)])
-    func notFoundAndMethodNotAllowed(method: String, path: String, status: Int, allow: String?) throws {
+    func notFoundAndMethodNotAllowed(method: String, path: String, status: Int, allow: String?) async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let result = try curl(["-i", "-X", method, server.url + path])
+        let result = try await blocking { try curl(["-i", "-X", method, server.url + path]) }
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.hasPrefix("HTTP/1.1 \(status) "))
         if let allow { #expect(result.output.contains("Allow: \(allow)\r\n")) }
     }
 
     @Test("curl POSTs a body and gets it back, including one sent with Expect: 100-continue")
-    func echo() throws {
+    func echo() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let small = try curl([
-            "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "hello", "\(server.url)/echo",
-        ])
+        let small = try await blocking {
+            try curl(["-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "hello", "\(server.url)/echo"])
+        }
         #expect(small.output == "hello")
         let big = String(repeating: "0123456789abcdef", count: 8192)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("echo-\(UUID().uuidString).txt")
         try big.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let large = try curl([
-            "-v", "-X", "POST", "-H", "Expect: 100-continue", "--data-binary", "@\(file.path)", "\(server.url)/echo",
-        ])
+        let large = try await blocking {
+            try curl([
+                "-v", "-X", "POST", "-H", "Expect: 100-continue", "--data-binary", "@\(file.path)",
+                "\(server.url)/echo",
+            ])
+        }
         #expect(large.status == 0, "\(large.error)")
         #expect(large.error.contains("HTTP/1.1 100 Continue"), "the server invited the body")
         #expect(large.output == big)
     }
 
     @Test("Python http.client sends several requests over one kept-alive connection")
-    func pythonKeepAlive() throws {
+    func pythonKeepAlive() async throws {
         let server = try TestServer()
         defer { server.stop() }
         let script = """
@@ -79,7 +84,7 @@ struct HTTPServerBasicsTests {
             out.append("%d:%s" % (r.status, r.read().decode().strip()))
             print(",".join(out))
             """
-        let result = try python(script)
+        let result = try await blocking { try python(script) }
         #expect(result.status == 0, "\(result.error)")
         #expect(
             result.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -88,13 +93,17 @@ struct HTTPServerBasicsTests {
     }
 
     @Test("a .later reply is written when it is ready, and the connection serves the next request")
-    func laterReply() throws {
+    func laterReply() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let client = try RawClient(port: server.port)
-        client.send("GET /delay?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(client.receive(until: "slept 200 ms\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
-        client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(client.receive(until: "ok\n").hasSuffix("\r\n\r\nok\n"))
+        let (first, second) = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("GET /delay?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n")
+            let first = client.receive(until: "slept 200 ms\n")
+            client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (first, client.receive(until: "ok\n"))
+        }
+        #expect(first.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(second.hasSuffix("\r\n\r\nok\n"))
     }
 }

@@ -49,11 +49,11 @@ final class RawClient {
         return true
     }
 
-    /// One read: the bytes, empty at EOF, nil on error or timeout.
+    /// One read: the bytes, empty at EOF or reset, nil on timeout or another error.
     func receiveOnce(max: Int = 65536) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: max)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, max, 0) }
-        if n < 0 { return nil }
+        if n < 0 { return errno == ECONNRESET ? [] : nil }
         return Array(buffer[0..<n])
     }
 
