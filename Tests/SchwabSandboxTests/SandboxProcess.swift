@@ -48,10 +48,34 @@ final class SandboxProcess: @unchecked Sendable {
 
     deinit { child.stop() }
 
-    /// One request through curl; never follows redirects.
+    /// Starts a sandbox without blocking a cooperative-pool thread while it comes up.
+    static func launch(_ extra: [String] = []) async throws -> SandboxProcess {
+        try await offPool { try SandboxProcess(extra) }
+    }
+
+    /// Runs blocking work (curl, waiting for a child) on a thread of its own and awaits it.
+    ///
+    /// Swift Testing runs tests on the cooperative pool, as many threads as cores; blocking one
+    /// would starve the `.later` and streaming tasks of in-process servers in other suites.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    /// One request through curl, off the cooperative pool; never follows redirects.
     func request(
         _ method: String, _ path: String, token: String? = nil, json: String? = nil, form: String? = nil,
         basic: String? = nil
+    ) async throws -> Reply {
+        let port = self.port
+        return try await Self.offPool {
+            try Self.curl(port: port, method, path, token: token, json: json, form: form, basic: basic)
+        }
+    }
+
+    private static func curl(
+        port: Int, _ method: String, _ path: String, token: String?, json: String?, form: String?, basic: String?
     ) throws -> Reply {
         let dir = try TestSupport.temporaryDirectory("sandbox-curl")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -76,16 +100,16 @@ final class SandboxProcess: @unchecked Sendable {
     }
 
     /// Logs in as `user` through the form and the token endpoint; returns the access token.
-    func accessToken(user: String = "alex") throws -> String {
+    func accessToken(user: String = "alex") async throws -> String {
         let redirect = "http://127.0.0.1:1/cb"
-        let login = try request(
+        let login = try await request(
             "POST", "/v1/oauth/authorize",
             form: "response_type=code&client_id=sandbox-app&redirect_uri=\(redirect)&state=s&login=\(user)")
         guard let location = login.headers["location"], let components = URLComponents(string: location),
             let code = components.queryItems?.first(where: { $0.name == "code" })?.value
         else { throw StartError(description: "no code in \(login.headers)") }
         let encoded = code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? code
-        let token = try request(
+        let token = try await request(
             "POST", "/v1/oauth/token",
             form: "grant_type=authorization_code&code=\(encoded)&redirect_uri=\(redirect)",
             basic: "sandbox-app:sandbox-secret")
@@ -96,7 +120,7 @@ final class SandboxProcess: @unchecked Sendable {
     }
 
     /// Moves the sandbox clock forward.
-    func advanceClock(seconds: Int) throws {
-        _ = try request("POST", "/admin/clock", token: Self.adminToken, json: "{\"advanceSeconds\": \(seconds)}")
+    func advanceClock(seconds: Int) async throws {
+        _ = try await request("POST", "/admin/clock", token: Self.adminToken, json: "{\"advanceSeconds\": \(seconds)}")
     }
 }
