@@ -29,12 +29,17 @@ extension Brokerage {
                 close(id, status: "EXPIRED", at: expiry)
                 return false
             }
-            if let quote = pricer.snapshot(symbol: leg.symbol, at: t),
+            if order.ticket.isNet, let prices = netFill(order.ticket, at: t) {
+                order.checkedUntil = t
+                orders[id] = order
+                return fill(id, net: prices.net, legPrices: prices.legs, at: t)
+            }
+            if !order.ticket.isNet, let quote = pricer.snapshot(symbol: leg.symbol, at: t),
                 let price = fillPrice(&order, leg: leg, quote: quote)
             {
                 order.checkedUntil = t
                 orders[id] = order
-                return fill(id, price: price, at: t)
+                return fill(id, net: price, legPrices: [price], at: t)
             }
             if immediate {
                 orders[id] = order
@@ -69,26 +74,47 @@ extension Brokerage {
         }
     }
 
-    /// Records a complete fill: position, cash, a TRADE transaction; then OCO and TRIGGER links.
-    private mutating func fill(_ id: Int64, price: Double, at time: Double) -> Bool {
-        guard var order = orders[id], let leg = order.ticket.legs.first,
-            var ledger = ledgers[order.accountNumber]
-        else { return false }
-        order.fills.append(SandboxOrder.Fill(price: price, quantity: leg.quantity, time: time))
+    /// A spread's fill at `t`: each leg at its side of the market, and the net per unit (positive
+    /// for a debit), when the net limit allows it (NET_ZERO fills at the market).
+    private func netFill(_ ticket: OrderTicket, at t: Double) -> (net: Double, legs: [Double])? {
+        guard let base = ticket.legs.map(\.quantity).min(), base > 0 else { return nil }
+        var net = 0.0
+        var prices: [Double] = []
+        for leg in ticket.legs {
+            guard let quote = pricer.snapshot(symbol: leg.symbol, at: t) else { return nil }
+            let price = leg.isBuy ? quote.ask : quote.bid
+            prices.append(price)
+            net += (leg.isBuy ? price : -price) * leg.quantity / base * (leg.multiplier / 100)
+        }
+        net = PriceModel.cents(net)
+        switch ticket.orderType {
+        case "NET_DEBIT": return net <= (ticket.price ?? 0) ? (net, prices) : nil
+        case "NET_CREDIT": return -net >= (ticket.price ?? 0) ? (net, prices) : nil
+        default: return (net, prices)
+        }
+    }
+
+    /// Records a complete fill: positions, cash, a TRADE transaction per leg; then OCO and TRIGGER
+    /// links.
+    private mutating func fill(_ id: Int64, net: Double, legPrices: [Double], at time: Double) -> Bool {
+        guard var order = orders[id], var ledger = ledgers[order.accountNumber] else { return false }
+        order.fills.append(SandboxOrder.Fill(price: net, quantity: order.quantity, time: time, legPrices: legPrices))
         order.status = "FILLED"
         order.closeTime = time
         orders[id] = order
-        let delta = leg.isBuy ? leg.quantity : -leg.quantity
-        let commission = leg.assetType == "OPTION" ? PriceModel.cents(0.65 * leg.quantity) : 0
-        let gross = PriceModel.cents(price * delta * leg.multiplier)
-        let effect = ledger.apply(symbol: leg.symbol, assetType: leg.assetType, delta: delta, price: price)
-        ledger.cash = PriceModel.cents(ledger.cash - gross - commission)
-        ledger.transactions.append(
-            SandboxTransaction(
-                id: takeTransactionId(), type: "TRADE", time: time,
-                description: "\(leg.instruction) \(Int(leg.quantity)) \(leg.symbol) @ \(price)",
-                netAmount: PriceModel.cents(-gross - commission), orderId: rootId(of: id), symbol: leg.symbol,
-                quantity: delta, price: price, positionEffect: effect, commission: commission))
+        for (leg, price) in zip(order.ticket.legs, legPrices) {
+            let delta = leg.isBuy ? leg.quantity : -leg.quantity
+            let commission = leg.assetType == "OPTION" ? PriceModel.cents(0.65 * leg.quantity) : 0
+            let gross = PriceModel.cents(price * delta * leg.multiplier)
+            let effect = ledger.apply(symbol: leg.symbol, assetType: leg.assetType, delta: delta, price: price)
+            ledger.cash = PriceModel.cents(ledger.cash - gross - commission)
+            ledger.transactions.append(
+                SandboxTransaction(
+                    id: takeTransactionId(), type: "TRADE", time: time,
+                    description: "\(leg.instruction) \(Int(leg.quantity)) \(leg.symbol) @ \(price)",
+                    netAmount: PriceModel.cents(-gross - commission), orderId: rootId(of: id), symbol: leg.symbol,
+                    quantity: delta, price: price, positionEffect: effect, commission: commission))
+        }
         ledgers[order.accountNumber] = ledger
         var activated = false
         if let parentId = order.parentId, let parent = orders[parentId], parent.isContainer {

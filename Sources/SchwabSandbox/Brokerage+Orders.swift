@@ -94,10 +94,15 @@ extension Brokerage {
                         problems.append("\(leg.instruction) needs a margin account; this is a cash account")
                     }
                 default:
+                    guard !ticket.isNet else { break }
                     let quote = pricer.snapshot(symbol: leg.symbol, at: now)
                     let unit = ticket.price ?? ticket.stopPrice ?? quote?.ask ?? 0
                     if !isFollowUp { cost += unit * leg.quantity * leg.multiplier }
                 }
+            }
+            if ticket.isNet, ticket.orderType == "NET_DEBIT", !isFollowUp, let base = ticket.legs.map(\.quantity).min()
+            {
+                cost += (ticket.price ?? 0) * base * 100
             }
             for child in ticket.children { visit(child, isFollowUp: isFollowUp || ticket.strategy == "TRIGGER") }
         }

@@ -21,6 +21,11 @@ public struct OrderTicket: Sendable, Equatable {
     public var legs: [Leg]
     /// Child orders of an OCO (both) or a TRIGGER (placed when the parent fills).
     public var children: [OrderTicket]
+    /// `complexOrderStrategyType`: NONE for one leg, VERTICAL, STRADDLE, ... for spreads.
+    public var complexStrategy = "NONE"
+
+    /// True for a spread: several legs priced as one net debit or credit.
+    public var isNet: Bool { OrderTicket.netOrderTypes.contains(orderType) }
 
     /// One leg: an instruction on a quantity of one instrument.
     public struct Leg: Sendable, Equatable {
@@ -46,7 +51,14 @@ public struct OrderTicket: Sendable, Equatable {
         "MARKET", "LIMIT", "STOP", "STOP_LIMIT", "TRAILING_STOP", "CABINET", "NON_MARKETABLE", "MARKET_ON_CLOSE",
         "EXERCISE", "TRAILING_STOP_LIMIT", "NET_DEBIT", "NET_CREDIT", "NET_ZERO", "LIMIT_ON_CLOSE",
     ]
-    static let simulatedOrderTypes: Set<String> = ["MARKET", "LIMIT", "STOP", "STOP_LIMIT"]
+    static let netOrderTypes: Set<String> = ["NET_DEBIT", "NET_CREDIT", "NET_ZERO"]
+    static let simulatedOrderTypes = Set(["MARKET", "LIMIT", "STOP", "STOP_LIMIT"]).union(netOrderTypes)
+    static let complexStrategies: Set<String> = [
+        "NONE", "COVERED", "VERTICAL", "BACK_RATIO", "CALENDAR", "DIAGONAL", "STRADDLE", "STRANGLE", "COLLAR_SYNTHETIC",
+        "BUTTERFLY", "CONDOR", "IRON_CONDOR", "VERTICAL_ROLL", "COLLAR_WITH_STOCK", "DOUBLE_DIAGONAL",
+        "UNBALANCED_BUTTERFLY", "UNBALANCED_CONDOR", "UNBALANCED_IRON_CONDOR", "UNBALANCED_VERTICAL_ROLL",
+        "MUTUAL_FUND_SWAP", "CUSTOM",
+    ]
     static let strategies: Set<String> = [
         "SINGLE", "CANCEL", "RECALL", "PAIR", "FLATTEN", "TWO_DAY_SWAP", "BLAST_ALL", "OCO", "TRIGGER",
     ]
@@ -143,8 +155,11 @@ public struct OrderTicket: Sendable, Equatable {
         }
         let limit = price("price")
         let stop = price("stopPrice")
+        let complex = text("complexOrderStrategyType") ?? "NONE"
+        check("complexOrderStrategyType", complex, in: complexStrategies, required: false)
         switch orderType {
-        case "LIMIT" where limit == nil, "STOP_LIMIT" where limit == nil:
+        case "LIMIT" where limit == nil, "STOP_LIMIT" where limit == nil, "NET_DEBIT" where limit == nil,
+            "NET_CREDIT" where limit == nil:
             problems.append("\(path)price is required for a \(orderType!) order")
         case "MARKET" where limit != nil:
             problems.append("\(path)price must not be set on a MARKET order")
@@ -155,9 +170,12 @@ public struct OrderTicket: Sendable, Equatable {
         }
         var legs: [Leg] = []
         if let legJSON = json["orderLegCollection"], let items = legJSON.arrayValue, !items.isEmpty {
-            if items.count > 1 {
-                problems.append(
-                    "\(path)the sandbox simulates single-leg orders only; send one orderLegCollection entry")
+            let isNet = orderType.map { netOrderTypes.contains($0) } ?? false
+            if items.count > 1 && !isNet {
+                problems.append("\(path)an order with several legs needs orderType NET_DEBIT, NET_CREDIT or NET_ZERO")
+            }
+            if items.count == 1 && isNet {
+                problems.append("\(path)orderType \(orderType!) needs two or more legs")
             }
             for (index, item) in items.enumerated() {
                 if let leg = parseLeg(item, now: now, path: "\(path)orderLegCollection[\(index)].", problems: &problems)
@@ -170,6 +188,6 @@ public struct OrderTicket: Sendable, Equatable {
         }
         return OrderTicket(
             session: session ?? "", duration: duration ?? "", orderType: orderType ?? "", strategy: strategy,
-            price: limit, stopPrice: stop, legs: legs, children: children)
+            price: limit, stopPrice: stop, legs: legs, children: children, complexStrategy: complex)
     }
 }

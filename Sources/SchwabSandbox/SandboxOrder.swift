@@ -32,11 +32,25 @@ public struct SandboxOrder: Sendable {
     /// True once a STOP or STOP_LIMIT order has seen its stop price.
     var stopTriggered = false
 
-    /// One execution.
+    /// One execution: the (net) price per unit, and each leg's own price.
     public struct Fill: Sendable, Equatable {
         public let price: Double
         public let quantity: Double
         public let time: Double
+        public var legPrices: [Double]
+
+        /// A fill of a one-leg order.
+        public init(price: Double, quantity: Double, time: Double) {
+            self.init(price: price, quantity: quantity, time: time, legPrices: [price])
+        }
+
+        /// A fill with a price per leg (spreads).
+        public init(price: Double, quantity: Double, time: Double, legPrices: [Double]) {
+            self.price = price
+            self.quantity = quantity
+            self.time = time
+            self.legPrices = legPrices
+        }
     }
 
     /// The quantity of the (single) leg.

@@ -8,7 +8,7 @@ extension TraderJSON {
         if !order.isContainer {
             members += [
                 ("session", .string(ticket.session)), ("duration", .string(ticket.duration)),
-                ("orderType", .string(ticket.orderType)), ("complexOrderStrategyType", "NONE"),
+                ("orderType", .string(ticket.orderType)), ("complexOrderStrategyType", .string(ticket.complexStrategy)),
                 ("quantity", .double(order.quantity)), ("filledQuantity", .double(order.filledQuantity)),
                 ("remainingQuantity", .double(order.isFinal ? 0 : order.quantity - order.filledQuantity)),
                 ("requestedDestination", "AUTO"), ("destinationLinkName", "AutoRoute"),
@@ -36,22 +36,7 @@ extension TraderJSON {
                     ("activityType", "EXECUTION"), ("activityId", .int(Int(order.id) * 10 + index)),
                     ("executionType", "FILL"), ("quantity", .double(fill.quantity)),
                     ("orderRemainingQuantity", .double(order.quantity - fill.quantity)),
-                    (
-                        "executionLegs",
-                        [
-                            .object([
-                                ("legId", 1), ("price", .double(fill.price)), ("quantity", .double(fill.quantity)),
-                                ("mismarkedQuantity", 0),
-                                (
-                                    "instrumentId",
-                                    .int(
-                                        Int(SplitMix64.hash(order.ticket.legs.first?.symbol ?? "") % 900_000_000)
-                                            + 100_000_000)
-                                ),
-                                ("time", .string(SandboxDates.traderTimestamp(fill.time))),
-                            ])
-                        ]
-                    ),
+                    ("executionLegs", .array(executionLegs(order, fill))),
                 ])
             }
             members.append(("orderActivityCollection", .array(activities)))
@@ -62,6 +47,18 @@ extension TraderJSON {
         }
         if let description = order.statusDescription { members.append(("statusDescription", .string(description))) }
         return .object(members)
+    }
+
+    /// One ExecutionLeg per order leg: its own price and quantity.
+    func executionLegs(_ order: SandboxOrder, _ fill: SandboxOrder.Fill) -> [JSONValue] {
+        zip(order.ticket.legs, fill.legPrices).enumerated().map { index, pair in
+            .object([
+                ("legId", .int(index + 1)), ("price", .double(pair.1)), ("quantity", .double(pair.0.quantity)),
+                ("mismarkedQuantity", 0),
+                ("instrumentId", .int(Int(SplitMix64.hash(pair.0.symbol) % 900_000_000) + 100_000_000)),
+                ("time", .string(SandboxDates.traderTimestamp(fill.time))),
+            ])
+        }
     }
 
     func leg(_ leg: OrderTicket.Leg, id: Int) -> JSONValue {

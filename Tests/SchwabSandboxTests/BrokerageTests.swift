@@ -163,4 +163,57 @@ struct BrokerageTests {
         let fill = try #require(order.fills.first)
         #expect(world.pricer.snapshot(symbol: "NVDA", at: fill.time)!.last <= PriceModel.cents(last * 0.999))
     }
+
+    static func spread(_ orderType: String, price: Double?, at t: Double, pricer: MarketPricer) throws -> OrderTicket {
+        let spy = try #require(MarketUniverse.lookup("SPY"))
+        let spot = pricer.model.price(spy, at: t)
+        let expiry = SandboxDates.parts(OptionCalendar.expirations(at: t)[3].day)
+        func call(_ strike: Double) -> OptionSymbol {
+            OptionSymbol(
+                root: "SPY", year: expiry.year, month: expiry.month, day: expiry.day, isCall: true, strike: strike)
+        }
+        let low = call((spot / 5).rounded() * 5)
+        let high = call((spot / 5).rounded() * 5 + 10)
+        var ticket = OrderTicket(
+            session: "NORMAL", duration: "GOOD_TILL_CANCEL", orderType: orderType, strategy: "SINGLE", price: price,
+            stopPrice: nil,
+            legs: [
+                .init(
+                    instruction: "BUY_TO_OPEN", quantity: 2, symbol: low.description, assetType: "OPTION", option: low),
+                .init(
+                    instruction: "SELL_TO_OPEN", quantity: 2, symbol: high.description, assetType: "OPTION",
+                    option: high),
+            ], children: [])
+        ticket.complexStrategy = "VERTICAL"
+        return ticket
+    }
+
+    @Test("a vertical spread fills as one net debit: both legs open, cash moves by the net and commissions")
+    func verticalSpread() throws {
+        var world = World()
+        let cashBefore = world.books.ledgers[world.margin]!.cash
+        let ticket = try Self.spread("NET_DEBIT", price: 50, at: Self.start, pricer: world.pricer)
+        let id = try world.books.place(ticket, account: world.margin, now: Self.start)
+        let order = try world.books.order(id, account: world.margin)
+        let fill = try #require(order.fills.first)
+        #expect(order.status == "FILLED" && fill.legPrices.count == 2 && fill.price > 0 && fill.price <= 50)
+        #expect(world.quantity(ticket.legs[0].symbol, in: world.margin) == 2)
+        #expect(world.quantity(ticket.legs[1].symbol, in: world.margin) == -2)
+        let expected = cashBefore - fill.price * 2 * 100 - 4 * 0.65
+        #expect(abs(world.books.ledgers[world.margin]!.cash - expected) < 0.05)
+    }
+
+    @Test("a net credit beyond what the market pays keeps working")
+    func netCreditWorks() throws {
+        var world = World()
+        let ticket = try Self.spread("NET_CREDIT", price: 40, at: Self.start, pricer: world.pricer)
+        var credit = ticket
+        credit.legs = ticket.legs.map { leg in
+            var flipped = leg
+            flipped.instruction = leg.isBuy ? "SELL_TO_OPEN" : "BUY_TO_OPEN"
+            return flipped
+        }
+        let id = try world.books.place(credit, account: world.margin, now: Self.start)
+        #expect(try world.books.order(id, account: world.margin).status == "WORKING")
+    }
 }

@@ -26,6 +26,13 @@ struct OrderTicketTests {
         return .object(members)
     }
 
+    static func legJSON(_ instruction: String) -> JSONValue {
+        .object([
+            ("instruction", .string(instruction)), ("quantity", 1),
+            ("instrument", ["symbol": "MSFT", "assetType": "EQUITY"]),
+        ])
+    }
+
     @Test("a well-formed limit order parses, price as a number or a decimal string")
     func validOrders() throws {
         let ticket = try OrderTicket.parse(Self.order(), now: Self.now)
@@ -64,6 +71,16 @@ struct OrderTicketTests {
                 "expired on 2025-01-17"
             ),
             (JSONValue.array([]), "order must be a JSON object"),
+            (order([("orderLegCollection", [legJSON("BUY"), legJSON("SELL")])]), "needs orderType NET_DEBIT"),
+            (order([("orderType", "NET_DEBIT")]), "needs two or more legs"),
+            (
+                order([
+                    ("orderType", "NET_CREDIT"), ("price", .null),
+                    ("orderLegCollection", [legJSON("BUY"), legJSON("SELL")]),
+                ]),
+                "price is required for a NET_CREDIT order"
+            ),
+            (order([("complexOrderStrategyType", "SIDEWAYS")]), "complexOrderStrategyType 'SIDEWAYS'"),
         ] as [(JSONValue, String)])
     func invalidOrders(body: JSONValue, message: String) {
         #expect {

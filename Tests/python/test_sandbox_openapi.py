@@ -325,3 +325,27 @@ def test_market_data_errors_are_error_responses(world, path, expected):
 def test_the_validator_rejects_undeclared_and_misspelt_fields(body, schema):
     with pytest.raises(AssertionError):
         check(body, {"$ref": "#/components/schemas/" + schema}, TRADER_COMPONENTS)
+
+
+def test_a_vertical_spread_order_validates_with_both_legs(world):
+    sandbox, token, hashes = world
+    _, chain = get(world, "/marketdata/v1/chains?symbol=SPY&contractType=CALL&strikeCount=4")
+    strikes = list(chain["callExpDateMap"].values())[2]
+    low, high = [contracts[0]["symbol"] for contracts in list(strikes.values())[:2]]
+    order = {"session": "NORMAL", "duration": "DAY", "orderType": "NET_DEBIT", "price": 100.0,
+             "complexOrderStrategyType": "VERTICAL", "orderStrategyType": "SINGLE",
+             "orderLegCollection": [
+                 {"instruction": "BUY_TO_OPEN", "quantity": 1, "instrument": {"symbol": low, "assetType": "OPTION"}},
+                 {"instruction": "SELL_TO_OPEN", "quantity": 1, "instrument": {"symbol": high, "assetType": "OPTION"}}]}
+    status, headers, body = sandbox.request("POST", f"/trader/v1/accounts/{hashes[0]}/orders", token, order)
+    assert status == 201, body
+    _, placed = get(world, headers["Location"][headers["Location"].index("/trader/"):])
+    check(placed, response_schema(TRADER, "/accounts/{accountNumber}/orders/{orderId}"), TRADER_COMPONENTS)
+    assert placed["status"] == "FILLED" and placed["complexOrderStrategyType"] == "VERTICAL"
+    legs = placed["orderActivityCollection"][0]["executionLegs"]
+    assert [leg["legId"] for leg in legs] == [1, 2]
+    _, account = get(world, f"/trader/v1/accounts/{hashes[0]}?fields=positions")
+    check(account, response_schema(TRADER, "/accounts/{accountNumber}"), TRADER_COMPONENTS)
+    held = {p["instrument"]["symbol"]: p["longQuantity"] - p["shortQuantity"]
+            for p in account["securitiesAccount"]["positions"]}
+    assert held[low] >= 1 and held[high] <= -1
