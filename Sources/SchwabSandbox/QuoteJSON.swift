@@ -32,13 +32,17 @@ public struct QuoteJSON: Sendable {
         return set
     }
 
-    /// The QuoteResponse map for `symbols`.
-    public func response(symbols: [String], fields: Set<String>) -> JSONValue {
+    /// The QuoteResponse map for `symbols`; with `indicative`, each ETF also gets its `$SYM.IV`
+    /// indicative-value quote, as the spec's `indicative` parameter describes.
+    public func response(symbols: [String], fields: Set<String>, indicative: Bool = false) -> JSONValue {
         var members: [(String, JSONValue)] = []
         var invalid: [JSONValue] = []
         for symbol in symbols where !members.contains(where: { $0.0 == symbol }) {
             if let quote = quote(symbol, fields: fields) {
                 members.append((symbol, quote))
+                if indicative, let known = MarketUniverse.lookup(symbol), known.subType == "ETF" {
+                    members.append(("$\(symbol).IV", indicativeValue(known, fields: fields)))
+                }
             } else if !invalid.contains(.string(symbol)) {
                 invalid.append(.string(symbol))
             }
@@ -176,6 +180,37 @@ public struct QuoteJSON: Sendable {
                     "reference",
                     .object([
                         ("description", .string(symbol.description)), ("exchange", "0"), ("exchangeName", "Index"),
+                    ])
+                ))
+        }
+        return .object(members)
+    }
+
+    private func indicativeValue(_ etf: MarketSymbol, fields: Set<String>) -> JSONValue {
+        let q = pricer.model.snapshot(etf, at: now)
+        var members: [(String, JSONValue)] = [
+            ("assetMainType", "INDEX"), ("realtime", true), ("ssid", ssid("$\(etf.symbol).IV")),
+            ("symbol", .string("$\(etf.symbol).IV")),
+        ]
+        if fields.contains("quote") {
+            members.append(
+                (
+                    "quote",
+                    .object([
+                        ("closePrice", .double(q.previousClose)), ("lastPrice", .double(q.mark)),
+                        ("netChange", .double(PriceModel.cents(q.mark - q.previousClose))),
+                        ("netPercentChange", .double(percent(q.mark, q.previousClose))), ("securityStatus", "Normal"),
+                        ("totalVolume", 0), ("tradeTime", .int(Int(now * 1000))),
+                    ])
+                ))
+        }
+        if fields.contains("reference") {
+            members.append(
+                (
+                    "reference",
+                    .object([
+                        ("description", .string("\(etf.description) Indicative Value")), ("exchange", "0"),
+                        ("exchangeName", "Index"),
                     ])
                 ))
         }

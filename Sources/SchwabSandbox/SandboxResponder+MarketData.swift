@@ -15,9 +15,9 @@ extension SandboxResponder {
                 throw SandboxError.badRequest("symbols is required: nothing to search for", parameter: "symbols")
             }
             let fields = try QuoteJSON.fields(query["fields"])
-            _ = try query.bool("indicative")
+            let indicative = try query.bool("indicative") ?? false
             let view = QuoteJSON(pricer: state.pricer, now: state.clock.now())
-            return SandboxResponder.json(view.response(symbols: symbols, fields: fields))
+            return SandboxResponder.json(view.response(symbols: symbols, fields: fields, indicative: indicative))
         }
         add(.get, base + "/chains", .marketData) { request throws(SandboxError) in
             _ = try state.user(of: request)

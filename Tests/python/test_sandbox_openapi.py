@@ -242,6 +242,7 @@ def option_symbol(world):
     "symbols=AAPL,SPY,$SPX,NOPE",
     "symbols=MSFT&fields=quote,reference",
     "symbols=QQQ&fields=fundamental,extended,regular&indicative=false",
+    "symbols=SPY,AAPL&indicative=true",
 ])
 def test_quotes_validate(world, query):
     headers, body = get(world, "/marketdata/v1/quotes?" + query.replace("$", "%24"))
@@ -249,6 +250,8 @@ def test_quotes_validate(world, query):
     check(body, response_schema(MARKET, "/quotes"), MARKET_COMPONENTS)
     if "NOPE" in query:
         assert body["errors"]["invalidSymbols"] == ["NOPE"]
+    assert ("$SPY.IV" in body) == ("indicative=true" in query)
+    assert "$AAPL.IV" not in body  # only ETFs have an indicative value
 
 
 def test_option_and_single_symbol_quotes_validate(world):
