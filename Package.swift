@@ -51,6 +51,10 @@ let package = Package(
             swiftSettings: strict),
         // MCP: JSON-RPC, the session lifecycle, tool declarations and schemas, both HTTP transports.
         .target(name: "MCP", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto"], swiftSettings: strict),
+        // OAuth: our authorization server for MCP clients, and the Schwab sign-in and tokens behind it.
+        .target(
+            name: "OAuth", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto", "EdgeNet", "EdgeKV"],
+            swiftSettings: strict),
         // The fake Schwab: OAuth, Trader and Market Data APIs, order simulation, fault injection.
         .target(
             name: "SchwabSandbox",
@@ -61,7 +65,8 @@ let package = Package(
         .executableTarget(
             name: "schwab-mcp",
             dependencies: [
-                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "SchwabSandbox",
+                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth",
+                "SchwabSandbox",
             ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.
@@ -82,6 +87,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "MCPTests", dependencies: ["MCP", "EdgeNet", "EdgeHTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "OAuthTests", dependencies: ["OAuth", "EdgeKV", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],

@@ -59,15 +59,21 @@ public struct SetCookie: Sendable, Equatable {
         case none = "None"
     }
 
+    /// The cookie name, a token.
     public let name: String
+    /// The value as written (`cookie-octet`s, maybe quoted); encode other text first.
     public let value: String
+    /// The `Path` attribute: the cookie is sent only under this path.
     public let path: String?
+    /// The `Domain` attribute: absent means this host only (the safer choice).
     public let domain: String?
     /// Seconds until expiry; 0 or less deletes the cookie (RFC 6265 §5.2.2).
     public let maxAge: Int?
     /// The expiry as seconds since 1970-01-01 UTC, written as IMF-fixdate.
     public let expires: Int?
+    /// `HttpOnly`: hidden from page scripts.
     public let httpOnly: Bool
+    /// `Secure`: sent over HTTPS only.
     public let secure: Bool
     /// Always written: `.lax` unless told otherwise (a non-optional type, so that `.none` can
     /// only mean `SameSite=None` and never "no attribute").

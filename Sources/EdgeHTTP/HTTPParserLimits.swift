@@ -59,3 +59,13 @@ extension HTTPStatus {
     /// 415: the body is not in a format this endpoint reads (RFC 9110 §15.5.16).
     public static let unsupportedMediaType = HTTPStatus(415)
 }
+
+extension HTTPParseError {
+    /// The answer to a refused request: the status, the reason as plain text, and
+    /// `Connection: close` (the server closes after writing it, RFC 9112 §9.6).
+    public var response: HTTPResponse {
+        var response = HTTPResponse.text(reason + "\n", status: status)
+        response.headers.set("Connection", "close")
+        return response
+    }
+}

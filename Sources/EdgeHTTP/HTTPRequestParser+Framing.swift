@@ -3,16 +3,12 @@ extension HTTPRequestParser {
     /// Builds the head and chooses the body state; refuses ambiguous framing with 400.
     mutating func finishHead() -> Result<HTTPRequestHead, HTTPParseError> {
         guard let line = requestLine else { return .failure(.badRequest("header section without a request line")) }
-        var headers = HTTPHeaders(fields.map { ($0.name, $0.value) })
-        let hosts = headers.values("Host")
-        if line.version == .http1_1 && hosts.isEmpty {
+        if line.version == .http1_1 && hostCount == 0 {
             return .failure(.badRequest("HTTP/1.1 request without a Host header (RFC 9112 §3.2)"))
         }
-        if hosts.count > 1 { return .failure(.badRequest("more than one Host header")) }
+        if hostCount > 1 { return .failure(.badRequest("more than one Host header")) }
+        var headers = self.headers
         if let authority = line.authority { headers.set("Host", authority) }
-
-        let transferEncodings = headers.values("Transfer-Encoding")
-        let contentLengths = headers.values("Content-Length")
         if !transferEncodings.isEmpty {
             if line.version == .http1_0 {
                 return .failure(.badRequest("Transfer-Encoding in an HTTP/1.0 request"))

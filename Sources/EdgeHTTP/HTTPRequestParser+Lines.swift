@@ -43,7 +43,7 @@ extension HTTPRequestParser {
     static func parseVersion(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Result<HTTPVersion, HTTPParseError> {
         let malformed = HTTPParseError.badRequest("HTTP version is not 'HTTP/1.1' or 'HTTP/1.0'")
         guard bytes.count == 8 else { return .failure(malformed) }
-        let b = Array(bytes)
+        let b = UnsafeBufferPointer(rebasing: bytes)
         guard b[0] == 0x48, b[1] == 0x54, b[2] == 0x54, b[3] == 0x50, b[4] == 0x2F, b[6] == 0x2E,
             (0x30...0x39).contains(b[5]), (0x30...0x39).contains(b[7])
         else { return .failure(malformed) }
@@ -78,6 +78,8 @@ extension HTTPRequestParser {
         let pathStart = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? rest.endIndex
         let authority = String(decoding: rest[..<pathStart], as: UTF8.self)
         guard !authority.isEmpty else { return .failure(.badRequest("absolute request target has no host")) }
+        // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and a classic spoofing trick.
+        guard !authority.contains("@") else { return .failure(.badRequest("request target carries userinfo")) }
         var path = String(decoding: rest[pathStart...], as: UTF8.self)
         if !path.hasPrefix("/") { path = "/" + path }
         return .success(RequestLine(method: method, target: path, version: version, authority: authority))
@@ -86,52 +88,108 @@ extension HTTPRequestParser {
     /// Validates one field line and keeps it when `keep` (headers; trailers are dropped).
     mutating func takeField(_ range: Range<Int>, keep: Bool) -> HTTPParseError? {
         fieldBytes += range.count + 2
-        if fields.count >= limits.headerCount { return Self.tooManyFields }
-        let parsed: Result<(String, String), HTTPParseError> = buffer.withUnsafeBufferPointer { all in
-            let line = UnsafeBufferPointer(rebasing: all[range])
-            if HTTPByteClass.isSpace(line[0]) {
-                return .failure(.badRequest("obsolete line folding (a field line starts with whitespace)"))
-            }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-                return .failure(.badRequest("header field has no colon"))
-            }
-            guard colon > 0 else { return .failure(.badRequest("header field has an empty name")) }
-            if HTTPByteClass.isSpace(line[colon - 1]) {
-                return .failure(.badRequest("whitespace between a header field name and its colon"))
-            }
-            guard line[..<colon].allSatisfy(HTTPByteClass.isToken) else {
-                return .failure(.badRequest("header field name contains a character that is not allowed"))
-            }
-            var valueStart = colon + 1
-            var valueEnd = line.count
-            while valueStart < valueEnd && HTTPByteClass.isSpace(line[valueStart]) { valueStart += 1 }
-            while valueEnd > valueStart && HTTPByteClass.isSpace(line[valueEnd - 1]) { valueEnd -= 1 }
-            guard line[valueStart..<valueEnd].allSatisfy(HTTPByteClass.isFieldValue) else {
-                return .failure(.badRequest("header field value contains a control character"))
-            }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
-            let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self)
-            return .success((name, value))
+        if fieldCount >= limits.headerCount { return Self.tooManyFields }
+        fieldCount += 1
+        let parsed: Result<(name: Range<Int>, value: Range<Int>), HTTPParseError> = buffer.withUnsafeBufferPointer {
+            Self.splitField(UnsafeBufferPointer(rebasing: $0[range]))
         }
         switch parsed {
         case .failure(let error): return error
-        case .success(let (name, value)):
-            // Trailers are counted too (toward the same limits) but not kept.
-            fields.append((name: keep ? name : "", value: keep ? value : ""))
+        case .success(let field):
+            guard keep else { return nil }
+            let nameRange = field.name.lowerBound + range.lowerBound..<field.name.upperBound + range.lowerBound
+            let valueRange = field.value.lowerBound + range.lowerBound..<field.value.upperBound + range.lowerBound
+            let (name, value, kind) = buffer.withUnsafeBufferPointer { all in
+                let nameBytes = UnsafeBufferPointer(rebasing: all[nameRange])
+                return (
+                    String(decoding: nameBytes, as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: all[valueRange]), as: UTF8.self),
+                    FramingField(nameBytes)
+                )
+            }
+            switch kind {
+            case .host: hostCount += 1
+            case .contentLength: contentLengths.append(value)
+            case .transferEncoding: transferEncodings.append(value)
+            case nil: break
+            }
+            headers.add(name, value)
             return nil
         }
     }
 
+    /// `field-name ":" OWS field-value OWS` (RFC 9112 §5): the name and the trimmed value.
+    static func splitField(
+        _ line: UnsafeBufferPointer<UInt8>
+    ) -> Result<
+        (name: Range<Int>, value: Range<Int>), HTTPParseError
+    > {
+        if HTTPByteClass.isSpace(line[0]) {
+            return .failure(.badRequest("obsolete line folding (a field line starts with whitespace)"))
+        }
+        var colon = 0
+        while colon < line.count && HTTPByteClass.isToken(line[colon]) { colon += 1 }
+        guard colon < line.count, line[colon] == UInt8(ascii: ":") else {
+            if colon < line.count && HTTPByteClass.isSpace(line[colon]) {
+                if let next = line[colon...].first(where: { !HTTPByteClass.isSpace($0) }), next == UInt8(ascii: ":") {
+                    return .failure(.badRequest("whitespace between a header field name and its colon"))
+                }
+            }
+            if !line.contains(UInt8(ascii: ":")) { return .failure(.badRequest("header field has no colon")) }
+            return .failure(.badRequest("header field name contains a character that is not allowed"))
+        }
+        guard colon > 0 else { return .failure(.badRequest("header field has an empty name")) }
+        var valueStart = colon + 1
+        var valueEnd = line.count
+        while valueStart < valueEnd && HTTPByteClass.isSpace(line[valueStart]) { valueStart += 1 }
+        while valueEnd > valueStart && HTTPByteClass.isSpace(line[valueEnd - 1]) { valueEnd -= 1 }
+        var index = valueStart
+        while index < valueEnd {
+            guard HTTPByteClass.isFieldValue(line[index]) else {
+                return .failure(.badRequest("header field value contains a control character"))
+            }
+            index += 1
+        }
+        return .success((0..<colon, valueStart..<valueEnd))
+    }
+
+    /// The fields that decide the message's framing, recognised while the line is still bytes.
+    enum FramingField {
+        case host, contentLength, transferEncoding
+
+        init?(_ name: UnsafeBufferPointer<UInt8>) {
+            switch name.count {
+            case 4 where Self.equalsLowercased(name, "host"): self = .host
+            case 14 where Self.equalsLowercased(name, "content-length"): self = .contentLength
+            case 17 where Self.equalsLowercased(name, "transfer-encoding"): self = .transferEncoding
+            default: return nil
+            }
+        }
+
+        /// ASCII case-insensitive comparison with a lower-case name of the same length.
+        static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+            for index in 0..<expected.count {
+                let byte = bytes[index]
+                let folded = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+                if folded != expected[index] { return false }
+            }
+            return true
+        }
+    }
+
     /// `chunk-size [ chunk-ext ]`: hexadecimal, then extensions that are checked and ignored
-    /// (RFC 9112 §7.1.1).
+    /// (RFC 9112 §7.1.1). Whitespace is allowed only before a `;` (BWS), never at the end.
     func parseChunkSize(_ range: Range<Int>) -> Result<Int, HTTPParseError> {
         buffer.withUnsafeBufferPointer { all in
             let line = UnsafeBufferPointer(rebasing: all[range])
             var size = 0
             var index = 0
+            var significantDigits = 0
             while index < line.count, let digit = HTTPByteClass.hexValue(line[index]) {
-                // 15 hex digits already exceed any body limit; more would overflow.
-                guard index < 15 else { return .failure(.badRequest("chunk size is too large")) }
+                if size > 0 || digit > 0 { significantDigits += 1 }
+                // 15 hex digits already exceed any body limit; more could overflow.
+                guard significantDigits <= 15 else { return .failure(.badRequest("chunk size is too large")) }
                 size = size << 4 | digit
                 index += 1
             }
@@ -145,6 +203,8 @@ extension HTTPRequestParser {
                 guard rest.allSatisfy(HTTPByteClass.isFieldValue) else {
                     return .failure(.badRequest("chunk extension contains a control character"))
                 }
+            } else if index < line.count {
+                return .failure(.badRequest("chunk size is followed by whitespace without an extension"))
             }
             return .success(size)
         }

@@ -53,8 +53,12 @@ public struct HTTPRequestParser: Sendable {
 
     // The message being parsed.
     var requestLine: RequestLine?
-    var fields: [(name: String, value: String)] = []
+    var headers = HTTPHeaders()
+    var fieldCount = 0
     var fieldBytes = 0
+    var hostCount = 0
+    var contentLengths: [String] = []
+    var transferEncodings: [String] = []
     var bodyLimit: Int
     var bodyLimitChecked = false
     var declaredLength = 0
@@ -144,7 +148,7 @@ public struct HTTPRequestParser: Sendable {
                     case .failure(let error): return fail(error)
                     case .success(0):
                         fieldBytes = 0
-                        fields.removeAll(keepingCapacity: true)
+                        fieldCount = 0
                         state = .trailerLines
                     case .success(let size):
                         let (total, overflow) = bodyReceived.addingReportingOverflow(size)
@@ -187,8 +191,12 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func resetMessage() {
         requestLine = nil
-        fields.removeAll(keepingCapacity: true)
+        headers = HTTPHeaders()
+        fieldCount = 0
         fieldBytes = 0
+        hostCount = 0
+        contentLengths = []
+        transferEncodings = []
         bodyLimit = limits.body
         bodyLimitChecked = false
         declaredLength = 0
@@ -246,8 +254,10 @@ public struct HTTPRequestParser: Sendable {
             if end - start - 1 > maxContent { return .failed(tooLong) }
             return .needMore
         }
-        guard lf > start, buffer[lf - 1] == 0x0D else { return .failed(Self.bareLF) }
+        // The length first, by the same measure as for a partial line, so that the error does
+        // not depend on whether the LF arrived in the same read.
         if lf - 1 - start > maxContent { return .failed(tooLong) }
+        guard lf > start, buffer[lf - 1] == 0x0D else { return .failed(Self.bareLF) }
         consume(upTo: lf + 1)
         return .line(start..<lf - 1)
     }

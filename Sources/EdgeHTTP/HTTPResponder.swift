@@ -14,6 +14,7 @@ public protocol HTTPResponder: Sendable {
 
 extension HTTPResponder {
     /// 1 MiB, the default the HTTP core promises.
+    /// The matched route's body limit, or the 1 MiB default.
     public func bodyLimit(for head: HTTPRequestHead) -> Int { HTTPReply.defaultBodyLimit }
 }
 
@@ -39,6 +40,7 @@ public struct RoutedResponder: HTTPResponder {
 
     private var router = HTTPRouter<Entry>()
 
+    /// No routes yet: every request is a 404.
     public init() {}
 
     /// Adds a route; `bodyLimit` overrides the 1 MiB default for it.
@@ -49,11 +51,13 @@ public struct RoutedResponder: HTTPResponder {
         router.add(method, pattern, Entry(handler: handler, bodyLimit: bodyLimit))
     }
 
+    /// The matched route's body limit, or the 1 MiB default.
     public func bodyLimit(for head: HTTPRequestHead) -> Int {
         if case .found(let entry, _) = router.match(head.method, path: head.path) { return entry.bodyLimit }
         return HTTPReply.defaultBodyLimit
     }
 
+    /// Runs the matched route's handler; 404 or 405 (with `Allow`) otherwise.
     public func respond(to request: HTTPRequest) -> HTTPReply {
         switch router.match(request.method, path: request.path) {
         case .found(let entry, let parameters):

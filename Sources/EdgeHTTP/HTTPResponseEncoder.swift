@@ -45,16 +45,14 @@ public enum HTTPResponseEncoder {
         buffer.append(0x20)
         for byte in status.reason.utf8 { buffer.append(HTTPByteClass.isFieldValue(byte) ? byte : 0x20) }
         buffer += crlf
-        for field in headers.fields {
-            if HTTPHeaders.namesEqual(field.name, "Content-Length")
-                || HTTPHeaders.namesEqual(field.name, "Transfer-Encoding")
-                || HTTPHeaders.namesEqual(field.name, "Connection")
-            {
-                continue
-            }
-            appendField(field.name, field.value.utf8, to: &buffer)
+        for field in headers.fields where !isFramingField(field.name) {
+            appendField(field.name, field.value, to: &buffer)
         }
-        if !date.isEmpty { appendField("Date", date, to: &buffer) }
+        if !date.isEmpty {
+            buffer.append(contentsOf: "Date: ".utf8)
+            for byte in date { buffer.append(HTTPByteClass.isFieldValue(byte) ? byte : 0x20) }
+            buffer.append(contentsOf: crlf)
+        }
         let bodyless = status.code < 200 || status.code == 204 || status.code == 304
         if !bodyless {
             switch framing {
@@ -95,11 +93,31 @@ public enum HTTPResponseEncoder {
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
 
-    private static func appendField<Value: Sequence<UInt8>>(_ name: String, _ value: Value, to buffer: inout [UInt8]) {
-        for byte in name.utf8 { buffer.append(HTTPByteClass.isToken(byte) ? byte : UInt8(ascii: "-")) }
-        buffer += ": ".utf8
-        for byte in value { buffer.append(HTTPByteClass.isFieldValue(byte) ? byte : 0x20) }
-        buffer += crlf
+    /// `Content-Length`, `Transfer-Encoding` or `Connection`, which the framing decides.
+    private static func isFramingField(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 10: HTTPHeaders.namesEqual(name, "Connection")
+        case 14: HTTPHeaders.namesEqual(name, "Content-Length")
+        case 17: HTTPHeaders.namesEqual(name, "Transfer-Encoding")
+        default: false
+        }
+    }
+
+    private static func appendField(_ name: String, _ value: String, to buffer: inout [UInt8]) {
+        if HTTPByteClass.all(name, HTTPByteClass.isToken) {
+            buffer.append(contentsOf: name.utf8)
+        } else {
+            for byte in name.utf8 { buffer.append(HTTPByteClass.isToken(byte) ? byte : UInt8(ascii: "-")) }
+        }
+        buffer.append(UInt8(ascii: ":"))
+        buffer.append(0x20)
+        if HTTPByteClass.all(value, HTTPByteClass.isFieldValue) {
+            buffer.append(contentsOf: value.utf8)
+        } else {
+            for byte in value.utf8 { buffer.append(HTTPByteClass.isFieldValue(byte) ? byte : 0x20) }
+        }
+        buffer.append(0x0D)
+        buffer.append(0x0A)
     }
 
     static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {

@@ -27,6 +27,7 @@ public struct HTTPRouter<Handler: Sendable>: Sendable {
 
     private var routes: [Route] = []
 
+    /// A router with no routes.
     public init() {}
 
     /// Adds a route. Earlier routes win when two patterns match the same path.

@@ -1,10 +1,15 @@
 /// An HTTP request method (RFC 9110 §9). Methods are case-sensitive tokens.
 public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The method token exactly as sent (`GET`).
     public let rawValue: String
+    /// A method from its token.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// A method from its token.
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The token.
     public var description: String { rawValue }
 
+    /// The methods of RFC 9110 §9.3 (and PATCH, RFC 5789) this project routes.
     public static let get = HTTPMethod("GET")
     public static let head = HTTPMethod("HEAD")
     public static let post = HTTPMethod("POST")
@@ -14,155 +19,37 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let options = HTTPMethod("OPTIONS")
 }
 
-/// A response status code and its reason phrase (RFC 9110 §15).
-public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
-    public let code: Int
-    public let reason: String
-    public init(_ code: Int, _ reason: String? = nil) {
-        self.code = code
-        self.reason = reason ?? HTTPStatus.standardReason(code)
-    }
-    public var description: String { "\(code) \(reason)" }
-
-    public static let ok = HTTPStatus(200)
-    public static let created = HTTPStatus(201)
-    public static let accepted = HTTPStatus(202)
-    public static let noContent = HTTPStatus(204)
-    public static let found = HTTPStatus(302)
-    public static let seeOther = HTTPStatus(303)
-    public static let badRequest = HTTPStatus(400)
-    public static let unauthorized = HTTPStatus(401)
-    public static let forbidden = HTTPStatus(403)
-    public static let notFound = HTTPStatus(404)
-    public static let methodNotAllowed = HTTPStatus(405)
-    public static let requestTimeout = HTTPStatus(408)
-    public static let payloadTooLarge = HTTPStatus(413)
-    public static let uriTooLong = HTTPStatus(414)
-    public static let tooManyRequests = HTTPStatus(429)
-    public static let headersTooLarge = HTTPStatus(431)
-    public static let internalServerError = HTTPStatus(500)
-    public static let notImplemented = HTTPStatus(501)
-    public static let badGateway = HTTPStatus(502)
-    public static let serviceUnavailable = HTTPStatus(503)
-    public static let gatewayTimeout = HTTPStatus(504)
-
-    /// The reason phrases of RFC 9110 §15 for the codes this project sends.
-    public static func standardReason(_ code: Int) -> String {
-        switch code {
-        case 100: "Continue"
-        case 101: "Switching Protocols"
-        case 200: "OK"
-        case 201: "Created"
-        case 202: "Accepted"
-        case 204: "No Content"
-        case 301: "Moved Permanently"
-        case 302: "Found"
-        case 303: "See Other"
-        case 304: "Not Modified"
-        case 307: "Temporary Redirect"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 406: "Not Acceptable"
-        case 408: "Request Timeout"
-        case 409: "Conflict"
-        case 411: "Length Required"
-        case 413: "Content Too Large"
-        case 414: "URI Too Long"
-        case 415: "Unsupported Media Type"
-        case 417: "Expectation Failed"
-        case 422: "Unprocessable Content"
-        case 429: "Too Many Requests"
-        case 431: "Request Header Fields Too Large"
-        case 500: "Internal Server Error"
-        case 501: "Not Implemented"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        case 505: "HTTP Version Not Supported"
-        default: "Status \(code)"
-        }
-    }
-}
-
-/// Header fields in arrival order. Names compare case-insensitively (RFC 9110 §5.1); a name may
-/// repeat, and `values(_:)` returns every occurrence.
-public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
-    public private(set) var fields: [(name: String, value: String)]
-
-    public init() { fields = [] }
-    public init(_ fields: [(String, String)]) { self.fields = fields.map { (name: $0.0, value: $0.1) } }
-    public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
-
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.fields.count == rhs.fields.count
-            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    public var count: Int { fields.count }
-
-    /// The first value of the field `name`, or nil.
-    public subscript(name: String) -> String? {
-        fields.first(where: { HTTPHeaders.namesEqual($0.name, name) })?.value
-    }
-
-    /// Every value of the field `name`, in order.
-    public func values(_ name: String) -> [String] {
-        fields.filter { HTTPHeaders.namesEqual($0.name, name) }.map(\.value)
-    }
-
-    public func contains(_ name: String) -> Bool { self[name] != nil }
-
-    /// Adds a field, keeping any that exist (for `Set-Cookie` and other repeatable fields).
-    public mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
-
-    /// Replaces every field named `name` with one.
-    public mutating func set(_ name: String, _ value: String) {
-        remove(name)
-        fields.append((name: name, value: value))
-    }
-
-    public mutating func remove(_ name: String) { fields.removeAll { HTTPHeaders.namesEqual($0.name, name) } }
-
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
-
-    /// ASCII case-insensitive comparison, without allocating.
-    public static func namesEqual(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8
-        let y = b.utf8
-        guard x.count == y.count else { return false }
-        for (c, d) in zip(x, y) where c != d {
-            let lc = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
-            let ld = (d >= 0x41 && d <= 0x5A) ? d | 0x20 : d
-            if lc != ld { return false }
-        }
-        return true
-    }
-}
-
 /// HTTP version of a message (RFC 9112 §2.3).
 public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
+    /// The major version (1).
     public let major: Int
+    /// The minor version (0 or 1).
     public let minor: Int
+    /// A version from its numbers.
     public init(major: Int, minor: Int) {
         self.major = major
         self.minor = minor
     }
+    /// HTTP/1.0 (RFC 1945): no Host required, keep-alive only on request, no chunked coding.
     public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    /// HTTP/1.1 (RFC 9112).
     public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+    /// "HTTP/1.1".
     public var description: String { "HTTP/\(major).\(minor)" }
 }
 
 /// The request line and header section of a request (RFC 9112 §3, §5).
 public struct HTTPRequestHead: Sendable, Equatable {
+    /// The request method.
     public var method: HTTPMethod
     /// The request-target exactly as sent (origin-form: path and optional query).
     public var target: String
+    /// The HTTP version of the request line.
     public var version: HTTPVersion
+    /// The header fields, in arrival order.
     public var headers: HTTPHeaders
 
+    /// A head, as the parser builds it or a test writes it.
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:]) {
         self.method = method
         self.target = target
@@ -194,13 +81,16 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
 /// A complete request: head, body, and what routing learned (path parameters, the peer).
 public struct HTTPRequest: Sendable {
+    /// The request line and headers.
     public var head: HTTPRequestHead
+    /// The whole body, de-chunked.
     public var body: [UInt8]
     /// Values of `:name` segments of the matched route.
     public var parameters: [String: String]
     /// The peer's address as text (`127.0.0.1`, `[::1]`, or `unix`), for logs and rate limits.
     public var remoteAddress: String
 
+    /// A request, as the server assembles it from parser events.
     public init(
         head: HTTPRequestHead, body: [UInt8] = [], parameters: [String: String] = [:], remoteAddress: String = ""
     ) {
@@ -210,15 +100,21 @@ public struct HTTPRequest: Sendable {
         self.remoteAddress = remoteAddress
     }
 
+    /// The head's method.
     public var method: HTTPMethod { head.method }
+    /// The head's header fields.
     public var headers: HTTPHeaders { head.headers }
+    /// The path of the target, still percent-encoded.
     public var path: Substring { head.path }
 }
 
 /// A response: status, headers, and a body that is either known or streamed.
 public struct HTTPResponse: Sendable {
+    /// The status line's code and reason.
     public var status: HTTPStatus
+    /// Header fields; the framing fields are the encoder's (see `HTTPResponseEncoder`).
     public var headers: HTTPHeaders
+    /// The body, known or streamed.
     public var body: Body
 
     /// The body of a response.
@@ -231,12 +127,14 @@ public struct HTTPResponse: Sendable {
         case stream(@Sendable (ResponseStream) async -> Void)
     }
 
+    /// A response with any body.
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:], body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// A response whose body is known now.
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:], bytes: [UInt8]) {
         self.init(status: status, headers: headers, body: .bytes(bytes))
     }

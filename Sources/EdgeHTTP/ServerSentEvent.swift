@@ -87,3 +87,17 @@ public struct ServerSentEvent: Sendable, Equatable {
                 text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" && !(dropNUL && $0 == "\0") }))
     }
 }
+
+extension HTTPResponse {
+    /// A `text/event-stream` response whose body `produce` writes (WHATWG HTML §9.2.1): not
+    /// cached, and marked so that buffering proxies pass each event on at once.
+    public static func eventStream(
+        headers: HTTPHeaders = [:], _ produce: @escaping @Sendable (ResponseStream) async -> Void
+    ) -> HTTPResponse {
+        var all = headers
+        all.set("Content-Type", "text/event-stream")
+        all.set("Cache-Control", "no-cache")
+        all.set("X-Accel-Buffering", "no")
+        return HTTPResponse(status: .ok, headers: all, body: .stream(produce))
+    }
+}

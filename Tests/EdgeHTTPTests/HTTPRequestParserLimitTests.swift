@@ -22,6 +22,13 @@ import Testing
         #expect(firstError(parse(Self.get(target: target).map { [$0] }))?.status == .uriTooLong)
     }
 
+    @Test func overlongLineEndingInBareLFIs414WhateverTheSplit() {
+        // Found by scripts/fuzz: the whole input said 400 (bare LF), byte by byte said 414.
+        let raw = bytes("GET /" + String(repeating: "a", count: 8200) + "\n")
+        #expect(firstError(parse([raw]))?.status == .uriTooLong)
+        #expect(firstError(parse(raw.map { [$0] }))?.status == .uriTooLong)
+    }
+
     @Test func longRequestLineIsRefusedBeforeItEnds() {
         // No CRLF ever arrives: the parser must not wait for one while buffering without bound.
         var parser = HTTPRequestParser()

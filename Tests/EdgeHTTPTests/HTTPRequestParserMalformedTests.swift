@@ -81,12 +81,17 @@ import Testing
         Row("asterisk target for GET", "GET * HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         Row("relative target", "GET index.html HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         Row("absolute target without host", "GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        Row("absolute target with userinfo", "GET http://user@evil.example/x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         Row("CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501),
         // Chunked bodies (RFC 9112 §7.1).
         Row("non-hex chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
         Row("empty chunk size", head + "Transfer-Encoding: chunked\r\n\r\n\r\n", 400),
         Row("signed chunk size", head + "Transfer-Encoding: chunked\r\n\r\n-1\r\n", 400),
         Row("overflowing chunk size", head + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", 400),
+        Row("whitespace after chunk size", head + "Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 400),
+        Row(
+            "sixteen significant chunk-size digits", head + "Transfer-Encoding: chunked\r\n\r\n1000000000000000\r\n",
+            400),
         Row("junk after chunk size", head + "Transfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 400),
         Row(
             "control in chunk extension", head + "Transfer-Encoding: chunked\r\n\r\n5;a=\u{1}\r\nhello\r\n0\r\n\r\n",
@@ -122,6 +127,19 @@ import Testing
         #expect(parser.bufferedByteCount == 0)
     }
 
+    @Test func requestsBeforeTheBadOneAreDeliveredWhole() {
+        let good = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok"
+        let bad = "GET /b HTTP/1.1\r\nHost: h\r\nX: a\u{0}b\r\n\r\n"
+        let raw = bytes(good + bad)
+        for pieces in [[raw], raw.map { [$0] }] {
+            let events = parse(pieces)
+            #expect(events.count == 4)
+            #expect(events.prefix(3).last == .end)
+            #expect(events.dropFirst().first == .body(bytes("ok")))
+            #expect(firstError(events)?.reason == "header field value contains a control character")
+        }
+    }
+
     @Test func smugglingReasonIsHumanReadable() {
         let events = parse([bytes(Self.head + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n")])
         #expect(
@@ -132,5 +150,22 @@ import Testing
     @Test func headIsNotReportedBeforeFramingIsChecked() {
         let events = parse([bytes(Self.head + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n")])
         #expect(events.count == 1)
+    }
+
+    @Test func errorResponseNamesTheReasonAndCloses() {
+        let error = HTTPParseError(status: .payloadTooLarge, reason: "body of 20 bytes exceeds the limit of 10 bytes")
+        var wire: [UInt8] = []
+        let response = error.response
+        guard case .bytes(let body) = response.body else {
+            Issue.record("expected bytes")
+            return
+        }
+        HTTPResponseEncoder.encodeHead(
+            response.status, headers: response.headers, framing: .length(body.count), keepAlive: false, date: [],
+            into: &wire)
+        #expect(
+            String(decoding: wire + body, as: UTF8.self)
+                == "HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 47\r\n"
+                + "Connection: close\r\n\r\nbody of 20 bytes exceeds the limit of 10 bytes\n")
     }
 }

@@ -39,6 +39,17 @@ import Testing
                 .body(bytes("helloabcdefghijklmnopqrstuvwxyz")), .end,
             ]),
         Case(
+            name: "chunked with padded size and spaced extension",
+            raw: "POST /mcp HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                + "00000000000000003 ; a=\"q;x\"\r\nabc\r\n000\r\n\r\n",
+            expected: [
+                .head(
+                    HTTPRequestHead(
+                        method: .post, target: "/mcp", headers: ["Host": "a", "Transfer-Encoding": "Chunked"])
+                ),
+                .body(bytes("abc")), .end,
+            ]),
+        Case(
             name: "pipelined pair",
             raw: "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok",
             expected: [
@@ -101,6 +112,23 @@ import Testing
             let events = parse(pieces)
             #expect(events == testCase.expected, "split into \(pieces.map(\.count))")
             if events != testCase.expected { return }
+        }
+    }
+
+    @Test(arguments: cases)
+    func everyPairOfSplitPointsGivesTheSameEvents(_ testCase: Case) {
+        // Three pieces: a boundary inside the head and another inside the body, a chunk-size
+        // line or the next request, in every combination.
+        let input = bytes(testCase.raw)
+        for first in 0...input.count {
+            for second in first...input.count {
+                let pieces = [Array(input[..<first]), Array(input[first..<second]), Array(input[second...])]
+                let events = parse(pieces)
+                if events != testCase.expected {
+                    Issue.record("split at \(first) and \(second): \(events)")
+                    return
+                }
+            }
         }
     }
 }

@@ -28,4 +28,13 @@ import Testing
         #expect(text(ServerSentEvent.comment("a\nb")) == ": a\n: b\n\n")
         #expect(text(ServerSentEvent.comment("")) == ":\n\n")
     }
+
+    @Test func eventStreamResponseIsChunkedAndUncached() {
+        let response = HTTPResponse.eventStream(headers: ["Mcp-Session-Id": "s1"]) { _ in }
+        #expect(response.headers["Content-Type"] == "text/event-stream")
+        #expect(response.headers["Cache-Control"] == "no-cache")
+        #expect(response.headers["Mcp-Session-Id"] == "s1")
+        #expect(
+            response.framing(for: HTTPRequestHead(method: .get, target: "/sse", headers: ["Host": "h"])) == .chunked)
+    }
 }

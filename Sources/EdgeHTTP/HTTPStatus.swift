@@ -1,0 +1,77 @@
+/// A response status code and its reason phrase (RFC 9110 §15).
+public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
+    /// The three-digit code.
+    public let code: Int
+    /// The reason phrase written on the status line.
+    public let reason: String
+    /// A status; the reason defaults to RFC 9110's phrase for the code.
+    public init(_ code: Int, _ reason: String? = nil) {
+        self.code = code
+        self.reason = reason ?? HTTPStatus.standardReason(code)
+    }
+    /// "404 Not Found".
+    public var description: String { "\(code) \(reason)" }
+
+    /// The statuses this project sends, by their RFC 9110 §15 names.
+    public static let ok = HTTPStatus(200)
+    public static let created = HTTPStatus(201)
+    public static let accepted = HTTPStatus(202)
+    public static let noContent = HTTPStatus(204)
+    public static let found = HTTPStatus(302)
+    public static let seeOther = HTTPStatus(303)
+    public static let badRequest = HTTPStatus(400)
+    public static let unauthorized = HTTPStatus(401)
+    public static let forbidden = HTTPStatus(403)
+    public static let notFound = HTTPStatus(404)
+    public static let methodNotAllowed = HTTPStatus(405)
+    public static let requestTimeout = HTTPStatus(408)
+    public static let payloadTooLarge = HTTPStatus(413)
+    public static let uriTooLong = HTTPStatus(414)
+    public static let tooManyRequests = HTTPStatus(429)
+    public static let headersTooLarge = HTTPStatus(431)
+    public static let internalServerError = HTTPStatus(500)
+    public static let notImplemented = HTTPStatus(501)
+    public static let badGateway = HTTPStatus(502)
+    public static let serviceUnavailable = HTTPStatus(503)
+    public static let gatewayTimeout = HTTPStatus(504)
+
+    /// The reason phrases of RFC 9110 §15 for the codes this project sends.
+    public static func standardReason(_ code: Int) -> String {
+        switch code {
+        case 100: "Continue"
+        case 101: "Switching Protocols"
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
+        case 417: "Expectation Failed"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 505: "HTTP Version Not Supported"
+        default: "Status \(code)"
+        }
+    }
+}

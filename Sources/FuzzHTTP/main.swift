@@ -1,2 +1,0 @@
-// Fuzz entry point for the HTTP parser; see scripts/fuzz.
-print("FuzzHTTP: not built yet")

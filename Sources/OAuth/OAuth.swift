@@ -1,0 +1,1 @@
+// OAuth: see Package.swift for what this module holds.

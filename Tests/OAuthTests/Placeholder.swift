@@ -1,0 +1,1 @@
+// Tests for OAuth arrive with the module.
