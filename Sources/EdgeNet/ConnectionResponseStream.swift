@@ -11,10 +11,12 @@ public final class ConnectionResponseStream: ResponseStream, Sendable {
     /// The server's configured idle interval for Server-Sent Event heartbeats.
     public let heartbeatInterval: Duration
     private let connection: HTTPConnection
+    private let loop: EventLoop
     private let state = Mutex<(closed: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     init(connection: HTTPConnection, heartbeat: Duration) {
         self.connection = connection
+        loop = connection.loop
         heartbeatInterval = heartbeat
     }
 
@@ -24,7 +26,8 @@ public final class ConnectionResponseStream: ResponseStream, Sendable {
         if isClosed { return false }
         let connection = self.connection
         return await withCheckedContinuation { continuation in
-            connection.owner.loop.execute { connection.streamWrite(bytes, from: self, continuation) }
+            let queued = loop.execute { connection.streamWrite(bytes, from: self, continuation) }
+            if !queued { continuation.resume(returning: false) }
         }
     }
 

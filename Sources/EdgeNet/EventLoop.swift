@@ -42,7 +42,7 @@ public final class EventLoop: @unchecked Sendable {
     private let wakeFD: Int32
     private var handlers: [(any EventLoopHandler)?] = []
     private var timers = TimerQueue()
-    private let inbox = Mutex<[@Sendable () -> Void]>([])
+    private let inbox = Mutex<Inbox>(Inbox())
     private let threadID = Atomic<UInt>(0)
     private let stopping = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
@@ -81,16 +81,28 @@ public final class EventLoop: @unchecked Sendable {
     /// True when called on this loop's thread.
     public var inLoop: Bool { threadID.load(ordering: .acquiring) == UInt(pthread_self()) }
 
+    /// Work sent from other threads, and whether the loop has finished for good.
+    private struct Inbox {
+        var work: [@Sendable () -> Void] = []
+        var closed = false
+    }
+
     /// Runs `work` on the loop's thread soon; safe from any thread (the eventfd wakes the loop).
-    public func execute(_ work: @escaping @Sendable () -> Void) {
-        let wasEmpty = inbox.withLock { queue in
-            queue.append(work)
-            return queue.count == 1
+    /// Returns false, without running `work`, once the loop has stopped for good, so a caller
+    /// that waits for the work can stop waiting.
+    @discardableResult
+    public func execute(_ work: @escaping @Sendable () -> Void) -> Bool {
+        let (accepted, wasEmpty) = inbox.withLock { inbox -> (Bool, Bool) in
+            if inbox.closed { return (false, false) }
+            inbox.work.append(work)
+            return (true, inbox.work.count == 1)
         }
+        if !accepted { return false }
         if wasEmpty && !inLoop {
             var one: UInt64 = 1
             _ = withUnsafeBytes(of: &one) { write(wakeFD, $0.baseAddress, 8) }
         }
+        return true
     }
 
     /// Asks the loop to stop after the current iteration; safe from any thread.
@@ -152,7 +164,7 @@ public final class EventLoop: @unchecked Sendable {
                 let now = MonotonicClock.now()
                 timeout = next <= now ? 0 : Int32(min((next - now + 999_999) / 1_000_000, 60_000))
             }
-            if inbox.withLock({ !$0.isEmpty }) { timeout = 0 }
+            if inbox.withLock({ !$0.work.isEmpty }) { timeout = 0 }
             let count = events.withUnsafeMutableBufferPointer {
                 cshims_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
             }
@@ -172,14 +184,20 @@ public final class EventLoop: @unchecked Sendable {
             if timers.count > 0 {
                 for action in timers.expired(now: MonotonicClock.now()) { action() }
             }
-            let work = inbox.withLock { queue -> [@Sendable () -> Void] in
-                if queue.isEmpty { return [] }
-                let taken = queue
-                queue.removeAll(keepingCapacity: true)
+            let work = inbox.withLock { inbox -> [@Sendable () -> Void] in
+                if inbox.work.isEmpty { return [] }
+                let taken = inbox.work
+                inbox.work.removeAll(keepingCapacity: true)
                 return taken
             }
             for item in work { item() }
         }
+        // Work that arrived before the door closed still runs, here, on the loop's thread.
+        let remaining = inbox.withLock { inbox -> [@Sendable () -> Void] in
+            inbox.closed = true
+            return inbox.work
+        }
+        for item in remaining { item() }
         exited.signal()
     }
 }

@@ -37,6 +37,8 @@ extension HTTPConnection {
 
     /// Answers an error (a parse error's status, 408, 413, 417) and closes the connection after it.
     func sendError(_ status: HTTPStatus, _ reason: String) {
+        context.logger.debug(
+            "request refused", [("status", .int(status.code)), ("reason", .string(reason)), ("peer", .string(peer))])
         let text = Array("\(status.code) \(status.reason): \(reason)\n".utf8)
         keepAlive = false
         HTTPResponseEncoder.encodeHead(
@@ -70,9 +72,6 @@ extension HTTPConnection {
                 return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1
             }
             if written < 0 {
-                context.queuedOutputBytes.subtract(before, ordering: .relaxed)
-                output = []
-                outputOffset = 0
                 close()
                 return
             }
@@ -87,16 +86,24 @@ extension HTTPConnection {
             outputOffset = 0
         }
         let after = pendingOutput
-        if after != before { context.queuedOutputBytes.add(after - before, ordering: .relaxed) }
+        if after != accountedOutput {
+            // Only queues that outlive this call are counted, so the usual request (answered and
+            // flushed at once) touches no shared counter.
+            context.queuedOutputBytes.add(after - accountedOutput, ordering: .relaxed)
+            accountedOutput = after
+        }
+        if after != before && phase == .idle && after > watermark {
+            setDeadline(MonotonicClock.now() + context.idleTimeout)
+        }
         if after == 0 && closeAfterFlush {
             startLingering()
             return
         }
-        if after <= context.configuration.streamHighWatermark / 2, let waiter = drainWaiter {
+        if after <= watermark / 2, let waiter = drainWaiter {
             drainWaiter = nil
             waiter.resume(returning: true)
         }
-        if before > context.configuration.streamHighWatermark && after <= context.configuration.streamHighWatermark
+        if before > watermark && after <= watermark
             && phase == .idle
         {
             drive()
@@ -108,13 +115,16 @@ extension HTTPConnection {
     func updateInterest() {
         guard phase != .closed else { return }
         var wanted: UInt32 = 0
-        let busy = phase == .responding || phase == .streaming
-        let inputFull = busy && parser.bufferedByteCount >= context.inputLimit
+        // While a reply is pending or the queue is over the watermark no request is parsed, so
+        // input piles up in the parser: stop reading once it holds `inputLimit` bytes.
+        let holding =
+            phase == .responding || phase == .streaming || pendingOutput > watermark
+        let inputFull = holding && parser.bufferedByteCount >= context.inputLimit
         if !peerClosed && !inputFull { wanted |= EventLoop.readable | EventLoop.peerClosed }
         if pendingOutput > 0 || tlsReadNeedsWritable { wanted |= EventLoop.writable }
         if wanted != interest {
             interest = wanted
-            owner.loop.modify(fd, events: wanted)
+            loop.modify(fd, events: wanted)
         }
     }
 
@@ -137,9 +147,10 @@ extension HTTPConnection {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        if let timerID { owner.loop.cancelTimer(timerID) }
+        if let timerID { loop.cancelTimer(timerID) }
         timerID = nil
-        if pendingOutput > 0 { context.queuedOutputBytes.subtract(pendingOutput, ordering: .relaxed) }
+        if accountedOutput != 0 { context.queuedOutputBytes.subtract(accountedOutput, ordering: .relaxed) }
+        accountedOutput = 0
         output = []
         outputOffset = 0
         stream?.markClosed()
@@ -149,7 +160,7 @@ extension HTTPConnection {
             waiter.resume(returning: false)
         }
         tls = nil
-        owner.loop.deregister(fd)
+        loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(fd)
     }

@@ -10,7 +10,6 @@ extension HTTPConnection {
         stream = responseStream
         if shuttingDown { responseStream.markClosed() }
         writeQueued()
-        let loop = owner.loop
         Task {
             await produce(responseStream)
             loop.execute { self.finishStream(responseStream) }
@@ -37,7 +36,7 @@ extension HTTPConnection {
         writeQueued()
         if phase == .closed {
             done.resume(returning: false)
-        } else if pendingOutput > context.configuration.streamHighWatermark {
+        } else if pendingOutput > watermark {
             drainWaiter = done
         } else {
             done.resume(returning: true)

@@ -22,7 +22,7 @@ extension HTTPConnection {
     private func setHandshakeInterest(_ wanted: UInt32) {
         if wanted != interest {
             interest = wanted
-            owner.loop.modify(fd, events: wanted)
+            loop.modify(fd, events: wanted)
         }
     }
 }

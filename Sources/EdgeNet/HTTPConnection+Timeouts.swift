@@ -7,13 +7,13 @@ extension HTTPConnection {
     func setDeadline(_ value: UInt64) {
         deadline = value
         guard value != .max, value < timerAt else { return }
-        if let timerID { owner.loop.cancelTimer(timerID) }
+        if let timerID { loop.cancelTimer(timerID) }
         armTimer(at: value)
     }
 
     private func armTimer(at value: UInt64) {
         timerAt = value
-        timerID = owner.loop.schedule(at: value) { [weak self] in self?.timerFired() }
+        timerID = loop.schedule(at: value) { [weak self] in self?.timerFired() }
     }
 
     private func timerFired() {
@@ -35,7 +35,8 @@ extension HTTPConnection {
         switch phase {
         case .handshake, .lingering, .closed:
             close()
-        case .idle where !requestStarted:
+        case .idle where !requestStarted || pendingOutput > 0:
+            // Nothing asked, or a reader that stopped reading: nothing useful to send.
             close()
         case .idle, .body:
             sendError(.requestTimeout, "the request did not arrive in time")

@@ -38,7 +38,13 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     let fd: Int32
     let peer: String
     unowned let owner: HTTPServerLoop
-    var context: HTTPServerContext { owner.context }
+    // Copied from the owner so the per-request path reads plain stored fields.
+    let loop: EventLoop
+    let context: HTTPServerContext
+    let readBuffer: UnsafeMutableRawBufferPointer
+    let watermark: Int
+    /// The part of `pendingOutput` already added to `context.queuedOutputBytes`.
+    var accountedOutput = 0
     var tls: TLSSession?
     var parser = HTTPRequestParser()
     var phase: Phase = .idle
@@ -70,6 +76,10 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         self.fd = fd
         self.peer = peer
         self.owner = owner
+        loop = owner.loop
+        context = owner.context
+        readBuffer = owner.readBuffer
+        watermark = owner.context.configuration.streamHighWatermark
     }
 
     var pendingOutput: Int { output.count - outputOffset }
@@ -102,6 +112,12 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
             }
             return
         }
+        if events & (EventLoop.hangUp | EventLoop.failed) != 0 && peerClosed {
+            // Both directions are gone (or the socket failed) after the peer's EOF: nothing more
+            // can be delivered, and level-triggered HUP would wake us forever.
+            close()
+            return
+        }
         if events & EventLoop.writable != 0 {
             if tlsReadNeedsWritable {
                 tlsReadNeedsWritable = false
@@ -119,7 +135,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     /// Reads what the socket has (one buffer for plain TCP; for TLS until OpenSSL wants more,
     /// since decrypted bytes can wait inside OpenSSL while the socket looks empty).
     func readAvailable() {
-        let buffer = owner.readBuffer
+        let buffer = readBuffer
         var received = false
         for _ in 0..<(tls == nil ? 1 : 16) {
             let count: Int
@@ -165,14 +181,11 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         case .streaming, .lingering, .handshake, .closed:
             close()
         case .responding:
-            closeAfterFlush = true
-            keepAlive = false
+            // The reply is still wanted (the client may only have shut its sending side);
+            // `drive()` closes once it and any requests pipelined before the EOF are answered.
+            break
         case .idle, .body:
             drive()
-            if phase == .idle || phase == .body {
-                closeAfterFlush = true
-                if pendingOutput == 0 { close() }
-            }
         }
     }
 
@@ -182,96 +195,35 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         guard !driving else { return }
         driving = true
         defer { driving = false }
-        while (phase == .idle || phase == .body) && !closeAfterFlush {
-            if pendingOutput > context.configuration.streamHighWatermark { break }
-            guard let event = parser.next() else { break }
-            switch event {
-            case .head(let requestHead): receivedHead(requestHead)
-            case .body(let bytes): body.append(contentsOf: bytes)
-            case .end: dispatch()
-            case .error(let error):
-                sendError(error.status, error.reason)
+        var heldByOutput = true
+        while heldByOutput {
+            heldByOutput = false
+            while (phase == .idle || phase == .body) && !closeAfterFlush {
+                if pendingOutput > watermark {
+                    // The client is slow to read: a stall, not slow headers, so the idle timeout
+                    // (renewed by every write that makes progress) applies instead.
+                    heldByOutput = true
+                    setDeadline(MonotonicClock.now() + context.idleTimeout)
+                    break
+                }
+                guard let event = parser.next() else { break }
+                switch event {
+                case .head(let requestHead): receivedHead(requestHead)
+                case .body(let bytes): body.append(contentsOf: bytes)
+                case .end: dispatch()
+                case .error(let error):
+                    sendError(error.status, error.reason)
+                }
             }
+            writeQueued()
+            // Go on at once if the write emptied the queue; otherwise writable resumes us.
+            if heldByOutput && (pendingOutput > watermark || phase == .closed) { heldByOutput = false }
         }
-        writeQueued()
-    }
-
-    private func receivedHead(_ requestHead: HTTPRequestHead) {
-        phase = .body
-        requestStarted = true
-        head = requestHead
-        body = []
-        let limit = context.responder.bodyLimit(for: requestHead)
-        parser.setBodyLimit(limit)
-        setDeadline(MonotonicClock.now() + context.bodyTimeout)
-        // RFC 9110 §10.1.1: answer 100 only when the body is wanted; refuse a body over the limit
-        // before it is sent, and any expectation other than 100-continue with 417.
-        guard let expectation = requestHead.headers["Expect"] else { return }
-        guard expectation.lowercased() == "100-continue" else {
-            sendError(HTTPStatus(417), "unsupported expectation '\(expectation)'")
-            return
-        }
-        if let length = requestHead.headers["Content-Length"].flatMap({ Int($0) }), length > limit {
-            sendError(.payloadTooLarge, "request body of \(length) bytes exceeds the limit of \(limit)")
-            return
-        }
-        if requestHead.version == .http1_1 { output.append(contentsOf: HTTPResponseEncoder.continueResponse) }
-    }
-
-    private func dispatch() {
-        guard let requestHead = head else { return }
-        let request = HTTPRequest(head: requestHead, body: body, remoteAddress: peer)
-        head = nil
-        body = []
-        keepAlive = requestHead.keepAlive && !shuttingDown && !peerClosed
-        let isHead = requestHead.method == .head
-        requestIsHTTP11 = requestHead.version.major > 1 || requestHead.version.minor >= 1
-        phase = .responding
-        setDeadline(.max)
-        switch context.responder.respond(to: request) {
-        case .now(let response):
-            send(response, isHead: isHead)
-        case .later(let work):
-            let loop = owner.loop
-            Task {
-                let response = await work()
-                loop.execute { self.finishLater(response, isHead: isHead) }
-            }
-        }
-    }
-
-    private func finishLater(_ response: HTTPResponse, isHead: Bool) {
-        guard phase == .responding else { return }
-        send(response, isHead: isHead)
-        if phase == .idle { drive() } else { writeQueued() }
-        if phase != .closed { updateInterest() }
-    }
-
-    /// The current exchange is over: back to waiting for the next request, or closing.
-    func responseDone() {
-        phase = .idle
-        if !keepAlive || shuttingDown || peerClosed {
+        // After the peer's EOF no further request can complete: once everything parsed is
+        // answered, close (RFC 9112 §9.6).
+        if peerClosed && (phase == .idle || phase == .body) && pendingOutput <= watermark && !closeAfterFlush {
             closeAfterFlush = true
-            return
-        }
-        requestStarted = parser.bufferedByteCount > 0
-        let now = MonotonicClock.now()
-        setDeadline(now + (requestStarted ? context.headerTimeout : context.idleTimeout))
-    }
-
-    /// The server is draining: idle connections close now; busy ones close after their reply.
-    func beginShutdown() {
-        shuttingDown = true
-        keepAlive = false
-        switch phase {
-        case .handshake, .lingering:
-            close()
-        case .idle where !requestStarted:
-            close()
-        case .streaming:
-            stream?.markClosed()
-        case .idle, .body, .responding, .closed:
-            break
+            writeQueued()
         }
     }
 }

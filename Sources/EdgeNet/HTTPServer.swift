@@ -40,6 +40,13 @@ public final class HTTPServer: Sendable {
     /// Binds the listeners and starts the loops; returns the bound port (useful with port 0).
     @discardableResult
     public func start() throws -> Int {
+        let alreadyStarted = state.withLock { current -> Bool in
+            defer { current.started = true }
+            return current.started || current.stopping
+        }
+        guard !alreadyStarted else {
+            throw NetError(code: "already_started", message: "this HTTPServer was started or shut down already")
+        }
         signal(SIGPIPE, SIG_IGN)
         let configuration = context.configuration
         var loops: [HTTPServerLoop] = []
@@ -53,9 +60,10 @@ public final class HTTPServer: Sendable {
             }
         } catch {
             loops.removeAll()
+            state.withLock { $0.finished = true }
             throw error
         }
-        for serverLoop in loops {
+        for (index, serverLoop) in loops.enumerated() {
             serverLoop.loop.start()
             let failure = Mutex<Error?>(nil)
             let ready = DispatchSemaphore(value: 0)
@@ -64,7 +72,14 @@ public final class HTTPServer: Sendable {
                 ready.signal()
             }
             ready.wait()
-            if let error = failure.withLock({ $0 }) { throw error }
+            if let error = failure.withLock({ $0 }) {
+                for started in loops[...index] {
+                    started.loop.stop()
+                    started.loop.waitUntilStopped()
+                }
+                state.withLock { $0.finished = true }
+                throw error
+            }
         }
         state.withLock {
             $0.loops = loops
@@ -137,6 +152,10 @@ public final class HTTPServer: Sendable {
             if done { continuation.resume() }
         }
     }
+
+    /// The server's event loops, once started: other I/O (the runtime's Unix-socket connections
+    /// to session hosts) can register descriptors and timers on them rather than add threads.
+    public var eventLoops: [EventLoop] { state.withLock { $0.loops.map(\.loop) } }
 
     /// Connections open right now, on all loops.
     public var openConnections: Int { context.openConnections.load(ordering: .relaxed) }

@@ -45,11 +45,7 @@ final class HTTPServerLoop: EventLoopHandler, @unchecked Sendable {
         for _ in 0..<64 {
             guard let (fd, peer) = TCPListener.accept(listenerFD) else {
                 let code = cshims_errno()
-                if code == EMFILE || code == ENFILE {
-                    context.logger.warn(
-                        "out of file descriptors; raise the limit (ulimit -n) or lower maxConnections",
-                        [("errno", .int(Int(code)))])
-                }
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { pauseAccepting(errno: code) }
                 return
             }
             context.acceptedConnections.add(1, ordering: .relaxed)
@@ -69,6 +65,18 @@ final class HTTPServerLoop: EventLoopHandler, @unchecked Sendable {
             context.openConnections.add(1, ordering: .relaxed)
             connections[fd] = connection
             connection.start()
+        }
+    }
+
+    /// Out of descriptors or memory: the pending connection stays in the backlog and the
+    /// level-triggered listener would wake us at once, forever. Stop watching it for 100 ms.
+    private func pauseAccepting(errno code: Int32) {
+        context.logger.warn(
+            "cannot accept: out of file descriptors or memory; raise the limit (ulimit -n) or lower maxConnections",
+            [("errno", .int(Int(code))), ("open_connections", .int(connections.count))])
+        loop.modify(listenerFD, events: 0)
+        loop.schedule(at: MonotonicClock.deadline(after: .milliseconds(100))) { [self] in
+            if listenerFD >= 0 { loop.modify(listenerFD, events: EventLoop.readable) }
         }
     }
 

@@ -111,3 +111,36 @@ struct HTTPServerFramingTests {
         #expect(closed)
     }
 }
+
+@Suite("HTTP server: pipelining clients that do not read")
+struct HTTPServerPipelineBackPressureTests {
+    @Test("a client that pipelines without reading is stopped by the server, then gets every answer in order")
+    func pipelinedFlood() async throws {
+        let watermark = 16 * 1024
+        let server = try TestServer { $0.streamHighWatermark = watermark }
+        defer { server.stop() }
+        let request = Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let (sent, queuedWhileBlocked, responses, closed) = try await blocking {
+            let client = try RawClient(port: server.port)
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(client.fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let batch = [[UInt8]](repeating: request, count: 256).flatMap { $0 }
+            var sent = 0
+            // Until the server stops reading: its queue is full and its parser holds its limit.
+            while sent < 32 * 1024 * 1024 {
+                let n = batch.withUnsafeBytes { send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                sent += n
+                if n < batch.count { break }
+            }
+            let queued = server.server.queuedOutputBytes
+            shutdown(client.fd, Int32(SHUT_WR))
+            let (text, closed) = client.receiveUntilClosed()
+            return (sent, queued, occurrences(of: "HTTP/1.1 200 OK\r\n", in: text), closed)
+        }
+        #expect(sent < 32 * 1024 * 1024, "the server stopped reading a client that does not read")
+        #expect(queuedWhileBlocked <= watermark + 512, "queued \(queuedWhileBlocked)")
+        #expect(responses == sent / request.count, "every complete request was answered after the EOF")
+        #expect(closed)
+    }
+}

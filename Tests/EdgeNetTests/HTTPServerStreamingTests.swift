@@ -5,6 +5,10 @@ import Synchronization
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Counters a streaming route updates and a test reads.
 final class StreamProbe: Sendable {
     let writes = Atomic<Int>(0)
@@ -29,6 +33,25 @@ struct HTTPServerStreamingTests {
         #expect(result.output.contains("event: tick\nid: 1\nretry: 1000\ndata: 1\n\n"))
         #expect(result.output.contains("event: tick\nid: 3\ndata: 3\n\n"))
         #expect(result.output.contains(": heartbeat\n"), "idle gaps carry heartbeat comments")
+    }
+
+    @Test("an HTTP/1.0 client gets the stream unchunked, ended by the close; HEAD gets no body")
+    func http10StreamAndHead() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let (plain, head) = try await blocking { () -> ((text: String, closed: Bool), (text: String, closed: Bool)) in
+            let old = try RawClient(port: server.port)
+            old.send("GET /events?count=2&interval_ms=10 HTTP/1.0\r\n\r\n")
+            let head = try RawClient(port: server.port)
+            head.send("HEAD /events?count=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return (old.receiveUntilClosed(), head.receiveUntilClosed())
+        }
+        #expect(plain.closed)
+        #expect(!plain.text.contains("Transfer-Encoding"))
+        #expect(plain.text.hasSuffix("event: tick\nid: 2\ndata: 2\n\n"), "\(plain.text)")
+        #expect(head.closed)
+        #expect(head.text.hasPrefix("HTTP/1.1 200 OK\r\n") && head.text.hasSuffix("\r\n\r\n"))
+        #expect(!head.text.contains("event:"))
     }
 
     @Test("each event reaches the client when it is written, before the stream ends")
@@ -107,5 +130,8 @@ struct HTTPServerStreamingTests {
         #expect(!probe.done)
         let other = try await blocking { try curl(["\(server.url)/health"]) }
         #expect(other.output == "ok\n", "another client is served while one stream is stuck")
+        shutdown(client.fd, Int32(SHUT_RDWR))
+        #expect(await eventually { probe.done }, "the writer hears that the client left")
+        #expect(await eventually { server.server.queuedOutputBytes == 0 && server.server.openConnections == 0 })
     }
 }

@@ -7,7 +7,10 @@ import Foundation
 /// A blocking TCP client for tests that need exact bytes on the wire: pipelining, smuggling
 /// attempts, trickled headers, clients that never read. Reads give up after `readTimeout`
 /// seconds so a broken server fails the test instead of hanging it.
-final class RawClient {
+///
+/// `@unchecked Sendable`: a test hands a client to one `blocking` thread at a time and waits for
+/// it, so no two threads use it at once; the descriptor itself is set once.
+final class RawClient: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int, readTimeout: Int = 15) throws {

@@ -1,0 +1,91 @@
+import EdgeHTTP
+
+/// One request/response exchange: head, body limit and `100-continue`, the responder's call,
+/// and the way back to waiting for the next request.
+extension HTTPConnection {
+    /// A request head arrived: set its body limit and answer an `Expect` header.
+    func receivedHead(_ requestHead: HTTPRequestHead) {
+        phase = .body
+        requestStarted = true
+        head = requestHead
+        body = []
+        // Most requests (GET, HEAD) declare no body: skip the responder's limit lookup (a route
+        // match) for them, since RFC 9112 §6.3 gives them a zero-length body.
+        let declaresBody =
+            requestHead.headers.contains("Content-Length") || requestHead.headers.contains("Transfer-Encoding")
+        let limit = declaresBody ? context.responder.bodyLimit(for: requestHead) : 0
+        parser.setBodyLimit(limit)
+        setDeadline(MonotonicClock.now() + context.bodyTimeout)
+        // RFC 9110 §10.1.1: answer 100 only when the body is wanted; refuse a body over the limit
+        // before it is sent, and any expectation other than 100-continue with 417.
+        guard let expectation = requestHead.headers["Expect"] else { return }
+        guard expectation.lowercased() == "100-continue" else {
+            sendError(HTTPStatus(417), "unsupported expectation '\(expectation)'")
+            return
+        }
+        if let length = requestHead.headers["Content-Length"].flatMap({ Int($0) }), length > limit {
+            sendError(.payloadTooLarge, "request body of \(length) bytes exceeds the limit of \(limit)")
+            return
+        }
+        if requestHead.version == .http1_1 { output.append(contentsOf: HTTPResponseEncoder.continueResponse) }
+    }
+
+    /// The request is complete: ask the responder, and write a `.now` reply at once or wait for
+    /// a `.later` one (its task hops back onto this loop).
+    func dispatch() {
+        guard let requestHead = head else { return }
+        let request = HTTPRequest(head: requestHead, body: body, remoteAddress: peer)
+        head = nil
+        body = []
+        keepAlive = requestHead.keepAlive && !shuttingDown
+        let isHead = requestHead.method == .head
+        requestIsHTTP11 = requestHead.version.major > 1 || requestHead.version.minor >= 1
+        phase = .responding
+        setDeadline(.max)
+        switch context.responder.respond(to: request) {
+        case .now(let response):
+            send(response, isHead: isHead)
+        case .later(let work):
+            Task {
+                let response = await work()
+                loop.execute { self.finishLater(response, isHead: isHead) }
+            }
+        }
+    }
+
+    /// A `.later` reply is ready: write it unless the connection closed meanwhile.
+    func finishLater(_ response: HTTPResponse, isHead: Bool) {
+        guard phase == .responding else { return }
+        send(response, isHead: isHead)
+        if phase == .idle { drive() } else { writeQueued() }
+        if phase != .closed { updateInterest() }
+    }
+
+    /// The current exchange is over: back to waiting for the next request, or closing.
+    func responseDone() {
+        phase = .idle
+        if !keepAlive || shuttingDown {
+            closeAfterFlush = true
+            return
+        }
+        requestStarted = parser.bufferedByteCount > 0
+        let now = MonotonicClock.now()
+        setDeadline(now + (requestStarted ? context.headerTimeout : context.idleTimeout))
+    }
+
+    /// The server is draining: idle connections close now; busy ones close after their reply.
+    func beginShutdown() {
+        shuttingDown = true
+        keepAlive = false
+        switch phase {
+        case .handshake, .lingering:
+            close()
+        case .idle where !requestStarted:
+            close()
+        case .streaming:
+            stream?.markClosed()
+        case .idle, .body, .responding, .closed:
+            break
+        }
+    }
+}
