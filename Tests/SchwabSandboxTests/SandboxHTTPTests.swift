@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real binary over real HTTP: the order lifecycle, the throttle, refusals, correlation ids.
@@ -160,5 +161,31 @@ struct SandboxHTTPTests {
         #expect(missing.status == 404 && missing.object["errors"] is [Any])
         let noToken = try await sandbox.request("GET", "/marketdata/v1/quotes?symbols=AAPL")
         #expect(noToken.status == 401 && noToken.headers["schwab-client-correlid"] != nil)
+    }
+}
+
+@Suite("sandbox command line")
+struct SandboxCommandTests {
+    @Test(
+        "bad flags stop the command with status 2 and say what was wrong",
+        arguments: [
+            (["--seed", "minus-one"], "--seed expects a whole number"),
+            (["--loops", "0"], "--loops must be from 1 to 64"),
+            (["--order-limit", "0"], "--order-limit must be above 0"), (["--colour", "blue"], "unexpected argument"),
+        ])
+    func badFlags(arguments: [String], message: String) async throws {
+        let result = try await SandboxProcess.offPool {
+            try TestSupport.run(TestSupport.binary.path, ["sandbox"] + arguments)
+        }
+        #expect(result.status == 2 && result.error.contains(message))
+    }
+
+    @Test("the ready line names the port and never the app secret or the admin token")
+    func readyLine() async throws {
+        let sandbox = try await SandboxProcess.launch(["--client-secret", "very-secret-value"])
+        #expect(sandbox.port > 0)
+        let log = sandbox.child.stderrText
+        #expect(log.contains("\"sandbox ready\"") && !log.contains("very-secret-value"))
+        #expect(!log.contains(SandboxProcess.adminToken))
     }
 }

@@ -52,7 +52,8 @@ enum SandboxCommand {
                 "sandbox ready",
                 [
                     ("host", .string(server.host)), ("port", .int(port)), ("seed", .string(String(sandbox.seed))),
-                    ("clientId", .string(sandbox.clientId)), ("adminApi", .bool(sandbox.adminToken != nil)),
+                    ("adminApi", .bool(sandbox.adminToken != nil)),
+                    ("registeredRedirectURIs", .int(sandbox.redirectURIs.count)),
                     ("users", .array(state.users.map { .string($0.login) })),
                 ])
             let watch = SignalHandling.onTerminate { number in
