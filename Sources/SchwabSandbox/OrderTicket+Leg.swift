@@ -19,8 +19,9 @@ extension OrderTicket {
             problems.append("\(path)quantity is required and must be a number")
             return nil
         }
-        if quantity <= 0 || quantity != quantity.rounded() {
-            problems.append("\(path)quantity must be a whole number greater than zero, received \(quantity)")
+        if quantity <= 0 || quantity != quantity.rounded() || quantity > 1_000_000 {
+            problems.append(
+                "\(path)quantity must be a whole number greater than zero and at most 1000000, received \(quantity)")
         }
         guard let instrument = json["instrument"], case .object = instrument,
             let symbol = instrument["symbol"]?.stringValue, let assetType = instrument["assetType"]?.stringValue

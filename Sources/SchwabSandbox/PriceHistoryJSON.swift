@@ -74,6 +74,11 @@ public struct PriceHistoryJSON: Sendable {
         guard start <= end else {
             throw .badRequest("startDate must not be after endDate", parameter: "startDate")
         }
+        guard start >= 0, end <= now + 366 * 86_400, end - start <= 21 * 366 * 86_400 else {
+            throw .badRequest(
+                "startDate and endDate must be epoch milliseconds after 1970, at most 20 years apart",
+                parameter: "startDate")
+        }
         var candles: [JSONValue] = []
         for (open, close) in buckets(
             from: start, to: end, type: frequencyType, frequency: frequency, extended: extended)

@@ -58,6 +58,7 @@ struct OrderTicketTests {
             (order([("orderStrategyType", "PAIR")]), "PAIR is not simulated"),
             (order([("orderStrategyType", "OCO")]), "exactly two childOrderStrategies"),
             (order(leg: [("quantity", 1.5)]), "whole number greater than zero"),
+            (order(leg: [("quantity", 1e300)]), "at most 1000000"),
             (order(leg: [("quantity", "10")]), "quantity is required and must be a number"),
             (order(leg: [("instruction", "BUY_TO_OPEN")]), "does not apply to EQUITY"),
             (order(leg: [("instrument", ["symbol": "ZZZZ", "assetType": "EQUITY"])]), "'ZZZZ' is not a tradable"),

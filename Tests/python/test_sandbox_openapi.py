@@ -309,6 +309,7 @@ def test_expirations_history_movers_hours_instruments_validate(world):
     ("/marketdata/v1/chains", 400),
     ("/marketdata/v1/pricehistory?symbol=AAPL&periodType=day&frequencyType=daily", 400),
     ("/marketdata/v1/movers/NOPE", 400),
+    ("/marketdata/v1/pricehistory?symbol=AAPL&periodType=year&frequencyType=daily&startDate=-999999999999999", 400),
     ("/marketdata/v1/markets?markets=moon", 400),
     ("/marketdata/v1/instruments?symbol=AAPL", 400),
     ("/marketdata/v1/instruments/000000000", 404),
