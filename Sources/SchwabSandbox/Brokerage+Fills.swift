@@ -5,6 +5,7 @@ extension Brokerage {
     /// steps when the clock jumped days), so a limit fills at the first minute the model's quote
     /// crossed it, even if the price has moved back since.
     public mutating func advance(to now: Double) {
+        defer { settleExpiredOptions(at: now) }
         for _ in 0..<4 {
             let working = orders.values.filter { $0.isWorking && !$0.isContainer }.map(\.id).sorted()
             guard !working.isEmpty else { return }
@@ -149,7 +150,12 @@ extension Brokerage {
     /// 180 days for good-till-cancel, as Schwab's GTC limit.
     static func expiry(of order: SandboxOrder) -> Double {
         let entered = order.enteredTime
-        switch order.ticket.duration {
+        let optionExpiry = order.ticket.legs.compactMap { $0.option?.expiryEpoch }.min() ?? .infinity
+        return min(optionExpiry, durationExpiry(entered: entered, duration: order.ticket.duration))
+    }
+
+    private static func durationExpiry(entered: Double, duration: String) -> Double {
+        switch duration {
         case "DAY", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL":
             let close = (entered / 86_400).rounded(.down) * 86_400 + 21 * 3600
             return entered < close ? close : close + 86_400

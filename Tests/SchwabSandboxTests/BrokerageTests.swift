@@ -217,3 +217,28 @@ struct BrokerageTests {
         #expect(try world.books.order(id, account: world.margin).status == "WORKING")
     }
 }
+
+@Suite("Brokerage: option expiry")
+struct OptionExpiryTests {
+    @Test("options past expiry leave the account, settled at intrinsic value with a RECEIVE_AND_DELIVER entry")
+    func expiry() throws {
+        let seed: UInt64 = 5
+        let pricer = MarketPricer(model: PriceModel(seed: seed))
+        let users = DemoUsers.make(seed: seed)
+        let start = OptionCalendar.referenceNow
+        var books = Brokerage(users: users, pricer: pricer, seed: seed, now: start)
+        let account = users[2].accounts[0].number
+        let option = try #require(books.ledgers[account]?.holdings.first { $0.assetType == "OPTION" })
+        let parsed = try #require(OptionSymbol(occ: option.symbol))
+        let cashBefore = books.ledgers[account]!.cash
+        books.advance(to: parsed.expiryEpoch - 60)
+        #expect(books.ledgers[account]?.holding(option.symbol) != nil)
+        books.advance(to: parsed.expiryEpoch + 60)
+        #expect(books.ledgers[account]?.holding(option.symbol) == nil)
+        let entry = try #require(books.ledgers[account]?.transactions.last)
+        #expect(entry.type == "RECEIVE_AND_DELIVER" && entry.symbol == option.symbol)
+        let spot = pricer.model.price(MarketUniverse.lookup("SPY")!, at: parsed.expiryEpoch)
+        let intrinsic = PriceModel.cents(max(0, spot - parsed.strike))
+        #expect(abs(books.ledgers[account]!.cash - (cashBefore + intrinsic * option.quantity * 100)) < 0.05)
+    }
+}

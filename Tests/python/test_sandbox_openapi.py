@@ -353,3 +353,23 @@ def test_a_vertical_spread_order_validates_with_both_legs(world):
     held = {p["instrument"]["symbol"]: p["longQuantity"] - p["shortQuantity"]
             for p in account["securitiesAccount"]["positions"]}
     assert held[low] >= 1 and held[high] <= -1
+
+
+def test_expired_options_settle_into_valid_transactions():
+    sandbox = Sandbox("--seed", "7")
+    try:
+        token = sandbox.access_token("casey")
+        _, _, numbers = sandbox.request("GET", "/trader/v1/accounts/accountNumbers", token)
+        account = numbers[0]["hashValue"]
+        start = time.time()
+        sandbox.admin("POST", "/admin/clock", {"advanceSeconds": 100 * 86400})
+        token = sandbox.access_token("casey")
+        status, _, body = sandbox.request(
+            "GET", f"/trader/v1/accounts/{account}/transactions?startDate={iso(start)}"
+                   f"&endDate={iso(start + 101 * 86400)}&types=RECEIVE_AND_DELIVER", token)
+        assert status == 200 and len(body) == 1, body
+        check(body, response_schema(TRADER, "/accounts/{accountNumber}/transactions"), TRADER_COMPONENTS)
+        status, _, account_body = sandbox.request("GET", f"/trader/v1/accounts/{account}?fields=positions", token)
+        assert all(p["instrument"]["assetType"] != "OPTION" for p in account_body["securitiesAccount"]["positions"])
+    finally:
+        sandbox.stop()
