@@ -59,8 +59,7 @@ public struct MarketInfoJSON: Sendable {
 
     /// The hours of `markets` on the UTC day starting at `day` (New York local times with offset).
     public func hours(markets: [String], day: Double) -> JSONValue {
-        let weekday = SandboxDates.parts(day).weekday
-        let weekend = weekday == 0 || weekday == 6
+        let weekend = !MarketCalendar.isTradingDay(day)
         let offset = MarketInfoJSON.isDaylightSaving(day) ? 4 : 5
         func stamp(_ hour: Double) -> String {
             let local = day + hour * 3600 + Double(offset) * 3600

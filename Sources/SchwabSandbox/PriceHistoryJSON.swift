@@ -100,7 +100,7 @@ public struct PriceHistoryJSON: Sendable {
 
     private func previousBusinessClose() -> Double {
         var day = (now / 86_400).rounded(.down) * 86_400 - 86_400
-        while [0, 6].contains(SandboxDates.parts(day).weekday) { day -= 86_400 }
+        while !MarketCalendar.isTradingDay(day) { day -= 86_400 }
         return day + 20 * 3600
     }
 
@@ -108,15 +108,14 @@ public struct PriceHistoryJSON: Sendable {
         var day = (t / 86_400).rounded(.down) * 86_400
         var remaining = count
         while remaining > 0 {
-            let weekday = SandboxDates.parts(day).weekday
-            if weekday != 0 && weekday != 6 { remaining -= 1 }
+            if MarketCalendar.isTradingDay(day) { remaining -= 1 }
             if remaining > 0 { day -= 86_400 }
         }
         return day
     }
 
     /// The (open, close) times of each candle between `start` and `end`: regular hours are
-    /// 13:30–20:00 UTC (extended 09:00–01:00) on weekdays.
+    /// 13:30–20:00 UTC (extended 09:00–24:00) on NYSE trading days.
     private func buckets(
         from start: Double, to end: Double, type: String, frequency: Int, extended: Bool
     )
@@ -127,7 +126,7 @@ public struct PriceHistoryJSON: Sendable {
         let lastDay = (end / 86_400).rounded(.down) * 86_400
         while day <= lastDay && result.count < 20_000 {
             let weekday = SandboxDates.parts(day).weekday
-            if weekday != 0 && weekday != 6 {
+            if MarketCalendar.isTradingDay(day) {
                 let open = day + (extended ? 9 : 13.5) * 3600
                 let close = day + (extended ? 24 : 20) * 3600
                 switch type {
@@ -141,7 +140,12 @@ public struct PriceHistoryJSON: Sendable {
                 case "daily":
                     if open >= start - 86_400 && open <= end { result.append((open, min(close, end))) }
                 case "weekly":
-                    if weekday == 1 || result.isEmpty { result.append((open, min(day + 4 * 86_400 + 20 * 3600, end))) }
+                    let week = ((day / 86_400).rounded(.down) + 3) / 7
+                    let lastWeek = result.last.map { (($0.0 / 86_400).rounded(.down) + 3) / 7 }
+                    if lastWeek.map({ $0.rounded(.down) != week.rounded(.down) }) ?? true {
+                        let friday = day + Double(5 - weekday) * 86_400
+                        result.append((open, min(friday + 20 * 3600, end)))
+                    }
                 default:
                     let p = SandboxDates.parts(day)
                     if p.day <= 3 && (result.last.map { SandboxDates.parts($0.0).month != p.month } ?? true) {

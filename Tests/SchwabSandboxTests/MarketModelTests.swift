@@ -85,3 +85,29 @@ struct MarketModelTests {
         #expect(list.contains { SandboxDates.day($0.day) == "2025-03-07" && $0.type == "W" })
     }
 }
+
+@Suite("Market calendar")
+struct MarketCalendarTests {
+    @Test(
+        "NYSE holidays, observed dates included",
+        arguments: [
+            ("2025-01-01", "New Year's Day"), ("2025-01-20", "Martin Luther King Jr. Day"),
+            ("2025-04-18", "Good Friday"),
+            ("2025-05-26", "Memorial Day"), ("2025-06-19", "Juneteenth National Independence Day"),
+            ("2026-07-03", "Independence Day"), ("2025-09-01", "Labor Day"), ("2025-11-27", "Thanksgiving Day"),
+            ("2022-12-26", "Christmas Day"), ("2024-03-29", "Good Friday"),
+        ])
+    func holidays(day: String, name: String) throws {
+        #expect(MarketCalendar.holiday(try #require(SandboxDates.parseDay(day))) == name)
+    }
+
+    @Test("ordinary days and weekends", arguments: ["2025-03-04", "2025-07-03", "2022-01-03", "2021-12-31"])
+    func tradingDays(day: String) throws {
+        #expect(MarketCalendar.isTradingDay(try #require(SandboxDates.parseDay(day))))
+    }
+
+    @Test("weekends and New Year's Day on a Saturday", arguments: ["2025-03-08", "2025-03-09", "2022-01-01"])
+    func closedDays(day: String) throws {
+        #expect(!MarketCalendar.isTradingDay(try #require(SandboxDates.parseDay(day))))
+    }
+}
