@@ -1,26 +1,17 @@
 import EdgeHTTP
 
-/// The decoded `name=value` pairs of a query string or an `application/x-www-form-urlencoded`
-/// body (WHATWG URL §5: `+` is a space, `%XX` escapes are decoded exactly once).
+/// A query string or form body (decoded by EdgeHTTP's `QueryParameters`) with typed getters
+/// that refuse a bad value with a 400 naming the parameter, as Schwab's APIs do.
 public struct SandboxQuery: Sendable {
-    private var pairs: [(String, String)] = []
+    private let parameters: QueryParameters
 
-    /// Parses `text`; a malformed escape is kept literally rather than dropping the pair.
+    /// Parses `text` leniently: an escape that does not decode is kept as written.
     public init<S: StringProtocol>(_ text: S) {
-        for part in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentEncoding.decode(pieces[0], plusIsSpace: true) ?? String(pieces[0])
-            let value =
-                pieces.count > 1 ? (PercentEncoding.decode(pieces[1], plusIsSpace: true) ?? String(pieces[1])) : ""
-            pairs.append((name, value))
-        }
+        parameters = QueryParameters(parsing: text)
     }
 
     /// The first value of `name`, or nil.
-    public subscript(name: String) -> String? { pairs.first { $0.0 == name }?.1 }
-
-    /// Every name present.
-    public var names: [String] { pairs.map(\.0) }
+    public subscript(name: String) -> String? { parameters.first(name) }
 
     /// The value of `name` as an integer: nil when absent, 400 when present and not a number.
     public func int(_ name: String) throws(SandboxError) -> Int? {
