@@ -1,23 +1,23 @@
 /// One account's books: cash, positions, the ids of its orders, and its transactions.
-public struct AccountLedger: Sendable {
+struct AccountLedger: Sendable {
     /// The account as it was opened.
-    public let account: DemoAccount
+    let account: DemoAccount
     /// Cash now (negative on margin means a debit balance).
-    public var cash: Double
+    var cash: Double
     /// Cash at the start of the sandbox day (`initialBalances`).
-    public var openingCash: Double
+    var openingCash: Double
     /// Positions in the order they were opened; closed ones are removed.
-    public var holdings: [Holding] = []
+    var holdings: [Holding] = []
     /// Every order id of this account, oldest first.
-    public var orderIds: [Int64] = []
+    var orderIds: [Int64] = []
     /// Transactions, oldest first.
-    public var transactions: [SandboxTransaction] = []
+    var transactions: [SandboxTransaction] = []
 
     /// True for margin accounts (short selling and writing options allowed).
-    public var isMargin: Bool { account.type == "MARGIN" }
+    var isMargin: Bool { account.type == "MARGIN" }
 
     /// The position in `symbol`, if any.
-    public func holding(_ symbol: String) -> Holding? { holdings.first { $0.symbol == symbol } }
+    func holding(_ symbol: String) -> Holding? { holdings.first { $0.symbol == symbol } }
 
     /// Applies a signed quantity change at `price`: averages up when adding, keeps the average
     /// when reducing, starts over when the position flips side. Returns OPENING or CLOSING.

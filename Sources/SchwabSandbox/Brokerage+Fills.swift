@@ -4,7 +4,7 @@ extension Brokerage {
     /// Each working order is checked at every minute between the last check and `now` (coarser
     /// steps when the clock jumped days), so a limit fills at the first minute the model's quote
     /// crossed it, even if the price has moved back since.
-    public mutating func advance(to now: Double) {
+    mutating func advance(to now: Double) {
         defer { settleExpiredOptions(at: now) }
         for _ in 0..<4 {
             let working = orders.values.filter { $0.isWorking && !$0.isContainer }.map(\.id).sorted()

@@ -4,7 +4,7 @@ extension Brokerage {
     /// Refuses (400, Trader ServiceError) what Schwab refuses at entry: selling shares the account
     /// does not hold, short selling or writing options in a cash account, buying beyond buying
     /// power. A marketable order fills before this returns, as a market order does on Schwab.
-    public mutating func place(_ ticket: OrderTicket, account: String, now: Double) throws(SandboxError) -> Int64 {
+    mutating func place(_ ticket: OrderTicket, account: String, now: Double) throws(SandboxError) -> Int64 {
         advance(to: now)
         try checkAffordable(ticket, account: account, now: now)
         let id = insert(ticket, account: account, now: now, parentId: nil, awaiting: false)
@@ -13,7 +13,7 @@ extension Brokerage {
     }
 
     /// Cancels a working order (and the children of an OCO or TRIGGER); 400 when it is final.
-    public mutating func cancel(_ id: Int64, account: String, now: Double) throws(SandboxError) {
+    mutating func cancel(_ id: Int64, account: String, now: Double) throws(SandboxError) {
         advance(to: now)
         let order = try order(id, account: account)
         guard !order.isFinal else {
@@ -24,7 +24,7 @@ extension Brokerage {
     }
 
     /// Replaces a working order: the old one becomes REPLACED, a new order (new id) starts working.
-    public mutating func replace(
+    mutating func replace(
         _ id: Int64, account: String, with ticket: OrderTicket, now: Double
     )
         throws(SandboxError) -> Int64
@@ -45,7 +45,7 @@ extension Brokerage {
 
     /// Buying power as Regulation T computes it: twice the equity above maintenance for margin,
     /// settled cash for cash accounts.
-    public func buyingPower(account: String, now: Double) -> Double {
+    func buyingPower(account: String, now: Double) -> Double {
         guard let ledger = ledgers[account] else { return 0 }
         let (long, short) = marketValues(ledger, at: now)
         if !ledger.isMargin { return max(0, ledger.cash) }
@@ -54,7 +54,7 @@ extension Brokerage {
     }
 
     /// Long and short market values of the account's positions at `t`.
-    public func marketValues(_ ledger: AccountLedger, at t: Double) -> (long: Double, short: Double) {
+    func marketValues(_ ledger: AccountLedger, at t: Double) -> (long: Double, short: Double) {
         var long = 0.0
         var short = 0.0
         for holding in ledger.holdings {

@@ -4,21 +4,21 @@
 /// and `advance(to:)`, which walks market time forward minute by minute and fills working
 /// orders whose price conditions were met. Reads call `advance` first, so fills happen lazily
 /// exactly when the model's quote crossed, whatever the polling pattern.
-public struct Brokerage: Sendable {
+struct Brokerage: Sendable {
     /// The demo users and their accounts.
-    public let users: [DemoUser]
+    let users: [DemoUser]
     /// Prices for fills and valuations.
-    public let pricer: MarketPricer
+    let pricer: MarketPricer
     /// Books by plain account number.
-    public internal(set) var ledgers: [String: AccountLedger] = [:]
+    var ledgers: [String: AccountLedger] = [:]
     /// Every order by id.
-    public internal(set) var orders: [Int64: SandboxOrder] = [:]
+    var orders: [Int64: SandboxOrder] = [:]
     var numberByHash: [String: String] = [:]
     var nextOrderId: Int64
     var nextTransactionId: Int64
 
     /// Opens every demo account at time `now` with positions, past orders and transactions.
-    public init(users: [DemoUser], pricer: MarketPricer, seed: UInt64, now: Double) {
+    init(users: [DemoUser], pricer: MarketPricer, seed: UInt64, now: Double) {
         self.users = users
         self.pricer = pricer
         var generator = SplitMix64(seed: seed, label: "ids")
@@ -33,7 +33,7 @@ public struct Brokerage: Sendable {
     }
 
     /// The plain account number for a hash, or 404 as for an account this user cannot see.
-    public func accountNumber(forHash hash: String, of user: DemoUser) throws(SandboxError) -> String {
+    func accountNumber(forHash hash: String, of user: DemoUser) throws(SandboxError) -> String {
         guard let number = numberByHash[hash], user.accounts.contains(where: { $0.number == number }) else {
             throw SandboxError(
                 code: "not_found", status: 404,
@@ -44,7 +44,7 @@ public struct Brokerage: Sendable {
     }
 
     /// An order of `account` by id, or 404.
-    public func order(_ id: Int64, account: String) throws(SandboxError) -> SandboxOrder {
+    func order(_ id: Int64, account: String) throws(SandboxError) -> SandboxOrder {
         guard let order = orders[id], order.accountNumber == account else {
             throw SandboxError.notFound("Order \(id) was not found in this account")
         }

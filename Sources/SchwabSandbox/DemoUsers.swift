@@ -1,33 +1,33 @@
 /// A demo account as it is opened: number, hash, kind, and the holdings it starts with.
-public struct DemoAccount: Sendable, Equatable {
+struct DemoAccount: Sendable, Equatable {
     /// The plain account number (eight digits), only ever in bodies, never in URLs.
-    public let number: String
+    let number: String
     /// The encrypted id Schwab uses in every `{accountNumber}` path segment ([T] §8).
-    public let hash: String
+    let hash: String
     /// `MARGIN` or `CASH`.
-    public let type: String
+    let type: String
     /// The nickname the user preference shows (`Individual`, `Roth IRA`, ...).
-    public let nickName: String
+    let nickName: String
     /// Cash on hand when the sandbox starts.
-    public let openingCash: Double
+    let openingCash: Double
     /// (symbol, quantity, days ago bought) of the positions it starts with; options in OCC form.
-    public let holdings: [(symbol: String, quantity: Double, daysAgo: Int)]
+    let holdings: [(symbol: String, quantity: Double, daysAgo: Int)]
 
-    public static func == (lhs: DemoAccount, rhs: DemoAccount) -> Bool { lhs.number == rhs.number }
+    static func == (lhs: DemoAccount, rhs: DemoAccount) -> Bool { lhs.number == rhs.number }
 }
 
 /// A demo user of the login page: a name, Schwab-style ids, and two or three accounts.
-public struct DemoUser: Sendable, Equatable {
+struct DemoUser: Sendable, Equatable {
     /// The login name the form submits (`alex`, `blair`, `casey`).
-    public let login: String
+    let login: String
     /// The person's name as the login page shows it.
-    public let fullName: String
+    let fullName: String
     /// `streamerInfo[0].schwabClientCorrelId`: the stable user id clients key their tokens by.
-    public let correlId: String
+    let correlId: String
     /// `streamerInfo[0].schwabClientCustomerId`.
-    public let customerId: String
+    let customerId: String
     /// The user's accounts, the primary one first.
-    public let accounts: [DemoAccount]
+    let accounts: [DemoAccount]
 }
 
 /// The three demo users, generated from the seed: same seed, same numbers and hashes.
@@ -35,9 +35,9 @@ public struct DemoUser: Sendable, Equatable {
 /// Alex trades on margin and holds an IRA; Blair keeps a cash brokerage account and a traditional
 /// IRA; Casey trades options on margin, plus a cash account. Every account has positions, so a
 /// newcomer sees a realistic portfolio on day one.
-public enum DemoUsers {
+enum DemoUsers {
     /// The users for `seed`, the default login (`alex`) first.
-    public static func make(seed: UInt64) -> [DemoUser] {
+    static func make(seed: UInt64) -> [DemoUser] {
         var generator = SplitMix64(seed: seed, label: "demo-users")
         func digits(_ count: Int) -> String {
             var s = String(1 + generator.next() % 9)

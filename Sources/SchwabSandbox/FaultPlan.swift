@@ -1,20 +1,20 @@
 import EdgeCore
 
 /// One injected fault: which requests it hits, what happens to them, and how many times.
-public struct FaultRule: Sendable, Equatable {
+struct FaultRule: Sendable, Equatable {
     /// A glob over the request path (`*` matches any run of characters, `/` included).
-    public let pathPattern: String
+    let pathPattern: String
     /// Only this method, or every method when nil.
-    public let method: String?
+    let method: String?
     /// Answer with this status (Schwab's error body for the path's API family).
-    public let status: Int?
+    let status: Int?
     /// Wait this long before answering (with `status`, or normally).
-    public let latencyMs: Int?
+    let latencyMs: Int?
     /// How many more requests it applies to; nil for every request until cleared.
-    public var remaining: Int?
+    var remaining: Int?
 
     /// Parses the admin endpoint's JSON: `{"pathPattern", "status"?, "latencyMs"?, "count"?, "method"?}`.
-    public static func parse(_ json: JSONValue) throws(SandboxError) -> FaultRule {
+    static func parse(_ json: JSONValue) throws(SandboxError) -> FaultRule {
         guard case .object = json else { throw .badRequest("A fault rule must be a JSON object") }
         guard let pattern = json["pathPattern"]?.stringValue, pattern.hasPrefix("/") else {
             throw .badRequest("pathPattern is required and must start with '/', e.g. \"/trader/v1/accounts*\"")
@@ -52,7 +52,7 @@ public struct FaultRule: Sendable, Equatable {
     }
 
     /// The rule as the admin endpoint lists it.
-    public var json: JSONValue {
+    var json: JSONValue {
         var members: [(String, JSONValue)] = [("pathPattern", .string(pathPattern))]
         if let method { members.append(("method", .string(method))) }
         if let status { members.append(("status", .int(status))) }
@@ -62,7 +62,7 @@ public struct FaultRule: Sendable, Equatable {
     }
 
     /// Glob match of `path` against `pattern`.
-    public static func matches(_ pattern: Substring, _ path: Substring) -> Bool {
+    static func matches(_ pattern: Substring, _ path: Substring) -> Bool {
         guard let star = pattern.firstIndex(of: "*") else { return pattern == path }
         let head = pattern[..<star]
         guard path.hasPrefix(head) else { return false }
@@ -77,21 +77,21 @@ public struct FaultRule: Sendable, Equatable {
 }
 
 /// The active fault rules, first match wins; counted rules disappear when used up.
-public struct FaultPlan: Sendable {
+struct FaultPlan: Sendable {
     /// Rules in the order they were added.
-    public private(set) var rules: [FaultRule] = []
+    private(set) var rules: [FaultRule] = []
 
     /// No faults.
-    public init() {}
+    init() {}
 
     /// Adds a rule.
-    public mutating func add(_ rule: FaultRule) { rules.append(rule) }
+    mutating func add(_ rule: FaultRule) { rules.append(rule) }
 
     /// Removes every rule.
-    public mutating func clear() { rules.removeAll() }
+    mutating func clear() { rules.removeAll() }
 
     /// The rule that applies to this request, consuming one use of it.
-    public mutating func take(method: String, path: Substring) -> FaultRule? {
+    mutating func take(method: String, path: Substring) -> FaultRule? {
         guard !rules.isEmpty,
             let index = rules.firstIndex(where: {
                 ($0.method == nil || $0.method == method) && FaultRule.matches($0.pathPattern[...], path)

@@ -1,9 +1,9 @@
 import EdgeCore
 
 /// Parses request bodies into `JSONValue` with EdgeCore's parser, as a 400 the client can act on.
-public enum JSONInput {
+enum JSONInput {
     /// The value of `bytes`, or a 400 error that says where the JSON is broken.
-    public static func parse(_ bytes: [UInt8]) throws(SandboxError) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(SandboxError) -> JSONValue {
         guard !bytes.isEmpty else { throw .badRequest("The request body is empty; send a JSON object") }
         do {
             return try JSONValue.parse(bytes)

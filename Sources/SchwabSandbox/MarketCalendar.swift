@@ -2,9 +2,9 @@
 /// Martin Luther King Jr. Day, Washington's Birthday, Good Friday, Memorial Day, Juneteenth,
 /// Independence Day, Labor Day, Thanksgiving, Christmas; a Sunday holiday moves to Monday and a
 /// Saturday one to Friday, except New Year's Day, which is then not observed).
-public enum MarketCalendar {
+enum MarketCalendar {
     /// The holiday's name when the UTC day starting at `day` is an exchange holiday.
-    public static func holiday(_ day: Double) -> String? {
+    static func holiday(_ day: Double) -> String? {
         let p = SandboxDates.parts(day)
         let y = p.year
         func date(_ month: Int, _ dayOfMonth: Int) -> Double {
@@ -41,7 +41,7 @@ public enum MarketCalendar {
     }
 
     /// True for a weekday that is not a holiday.
-    public static func isTradingDay(_ day: Double) -> Bool {
+    static func isTradingDay(_ day: Double) -> Bool {
         let weekday = SandboxDates.parts(day).weekday
         return weekday != 0 && weekday != 6 && holiday(day) == nil
     }

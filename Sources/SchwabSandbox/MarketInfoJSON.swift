@@ -3,26 +3,26 @@ import Foundation
 
 /// Renders movers ([M] Screener list), market hours ([M] Hours) and instruments
 /// ([M] InstrumentResponse) from the sandbox universe.
-public struct MarketInfoJSON: Sendable {
+struct MarketInfoJSON: Sendable {
     /// Where prices come from.
-    public let pricer: MarketPricer
+    let pricer: MarketPricer
     /// The instant described.
-    public let now: Double
+    let now: Double
 
     /// A renderer at `now`.
-    public init(pricer: MarketPricer, now: Double) {
+    init(pricer: MarketPricer, now: Double) {
         self.pricer = pricer
         self.now = now
     }
 
     /// The values `/movers/{symbol_id}` accepts.
-    public static let moverIndices = [
+    static let moverIndices = [
         "$DJI", "$COMPX", "$SPX", "NYSE", "NASDAQ", "OTCBB", "INDEX_ALL", "EQUITY_ALL", "OPTION_ALL", "OPTION_PUT",
         "OPTION_CALL",
     ]
 
     /// The ten biggest movers of an index by `sort`.
-    public func movers(index: String, sort: String) -> JSONValue {
+    func movers(index: String, sort: String) -> JSONValue {
         let members = MarketUniverse.equities.filter { symbol in
             switch index {
             case "$COMPX", "NASDAQ": symbol.exchange == "Q"
@@ -55,10 +55,10 @@ public struct MarketInfoJSON: Sendable {
     }
 
     /// The market names `/markets` accepts.
-    public static let marketNames = ["equity", "option", "bond", "future", "forex"]
+    static let marketNames = ["equity", "option", "bond", "future", "forex"]
 
     /// The hours of `markets` on the UTC day starting at `day` (New York local times with offset).
-    public func hours(markets: [String], day: Double) -> JSONValue {
+    func hours(markets: [String], day: Double) -> JSONValue {
         let weekend = !MarketCalendar.isTradingDay(day)
         let offset = MarketInfoJSON.isDaylightSaving(day) ? 4 : 5
         func stamp(_ hour: Double) -> String {
@@ -108,7 +108,7 @@ public struct MarketInfoJSON: Sendable {
     }
 
     /// US daylight saving: from the second Sunday of March to the first Sunday of November.
-    public static func isDaylightSaving(_ t: Double) -> Bool {
+    static func isDaylightSaving(_ t: Double) -> Bool {
         let p = SandboxDates.parts(t)
         func sunday(_ month: Int, _ nth: Int) -> Double {
             let first = SandboxDates.epoch(year: p.year, month: month, day: 1)
@@ -119,7 +119,7 @@ public struct MarketInfoJSON: Sendable {
     }
 
     /// The instrument search results for `symbol` under `projection`; 400 for a bad regex.
-    public func instruments(symbol: String, projection: String) throws(SandboxError) -> JSONValue {
+    func instruments(symbol: String, projection: String) throws(SandboxError) -> JSONValue {
         var found: [MarketSymbol]
         switch projection {
         case "symbol-regex", "desc-regex":
@@ -145,7 +145,7 @@ public struct MarketInfoJSON: Sendable {
     }
 
     /// One InstrumentResponse, with the fundamental block when asked.
-    public func instrument(_ symbol: MarketSymbol, fundamental: Bool) -> JSONValue {
+    func instrument(_ symbol: MarketSymbol, fundamental: Bool) -> JSONValue {
         var members: [(String, JSONValue)] = []
         if !symbol.isIndex { members.append(("cusip", .string(symbol.cusip))) }
         members += [

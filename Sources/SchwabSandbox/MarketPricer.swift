@@ -1,15 +1,14 @@
 /// Bid, ask and last for any instrument the sandbox trades: equities from `PriceModel`, options
 /// from Black-Scholes on the underlying's model price.
-public struct MarketPricer: Sendable {
+struct MarketPricer: Sendable {
     /// The equity price model (its seed decides every price).
-    public let model: PriceModel
+    let model: PriceModel
 
     /// A pricer over `model`.
-    public init(model: PriceModel) { self.model = model }
+    init(model: PriceModel) { self.model = model }
 
     /// Prices of an option contract at `t`, per share.
-    public func option(_ option: OptionSymbol, at t: Double) -> (snapshot: PriceSnapshot, greeks: OptionPricer.Result)?
-    {
+    func option(_ option: OptionSymbol, at t: Double) -> (snapshot: PriceSnapshot, greeks: OptionPricer.Result)? {
         guard let underlying = MarketUniverse.lookup(option.root) else { return nil }
         let spot = model.price(underlying, at: t)
         let years = max(0, option.expiryEpoch - t) / (365 * 86_400)
@@ -33,7 +32,7 @@ public struct MarketPricer: Sendable {
     }
 
     /// Prices of `symbol` (a ticker or an OCC option symbol) at `t`, or nil when unknown.
-    public func snapshot(symbol: String, at t: Double) -> PriceSnapshot? {
+    func snapshot(symbol: String, at t: Double) -> PriceSnapshot? {
         if let equity = MarketUniverse.lookup(symbol) { return model.snapshot(equity, at: t) }
         if let parsed = OptionSymbol(occ: symbol) { return option(parsed, at: t)?.snapshot }
         return nil

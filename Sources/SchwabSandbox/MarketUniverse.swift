@@ -1,28 +1,28 @@
 /// One tradable symbol of the sandbox market: what quotes, instruments and orders know about it.
-public struct MarketSymbol: Sendable, Equatable {
+struct MarketSymbol: Sendable, Equatable {
     /// The ticker, e.g. `MSFT`; indices start with `$`.
-    public let symbol: String
+    let symbol: String
     /// The issuer's name as instruments and quotes describe it.
-    public let description: String
+    let description: String
     /// Exchange code (`Q` NASDAQ, `N` NYSE, `P` NYSE Arca, `0` index).
-    public let exchange: String
+    let exchange: String
     /// Exchange name as quotes show it.
-    public let exchangeName: String
+    let exchangeName: String
     /// `COE` common stock, `ETF`, or nil for an index.
-    public let subType: String?
+    let subType: String?
     /// The price the model oscillates around.
-    public let basePrice: Double
+    let basePrice: Double
     /// Annualised volatility, used for the price path and option pricing.
-    public let volatility: Double
+    let volatility: Double
     /// Dividend yield in percent.
-    public let dividendYield: Double
+    let dividendYield: Double
     /// Price to earnings ratio.
-    public let peRatio: Double
+    let peRatio: Double
     /// A nine-character CUSIP with a valid check digit (generated, stable for the symbol).
-    public let cusip: String
+    let cusip: String
 
     /// True for `$SPX`-style indices (no trading, no CUSIP lookups).
-    public var isIndex: Bool { symbol.hasPrefix("$") }
+    var isIndex: Bool { symbol.hasPrefix("$") }
 }
 
 /// The sandbox's universe of symbols: large US stocks, ETFs and three indices.
@@ -30,7 +30,7 @@ public struct MarketSymbol: Sendable, Equatable {
 /// Quotes, instrument search, movers and order validation all use this one list, so a symbol is
 /// either known everywhere or unknown everywhere (Schwab answers unknown symbols as
 /// `invalidSymbols` in quotes and rejects orders for them).
-public enum MarketUniverse {
+enum MarketUniverse {
     private static let table: [(String, String, String, String?, Double, Double, Double, Double)] = [
         ("AAPL", "Apple Inc", "Q", "COE", 190, 0.25, 0.5, 29),
         ("MSFT", "Microsoft Corp", "Q", "COE", 410, 0.24, 0.7, 35),
@@ -91,7 +91,7 @@ public enum MarketUniverse {
     ]
 
     /// Every symbol, in a fixed order.
-    public static let all: [MarketSymbol] = table.map { row in
+    static let all: [MarketSymbol] = table.map { row in
         MarketSymbol(
             symbol: row.0, description: row.1, exchange: row.2, exchangeName: exchangeName(row.2), subType: row.3,
             basePrice: row.4, volatility: row.5, dividendYield: row.6, peRatio: row.7,
@@ -103,13 +103,13 @@ public enum MarketUniverse {
         uniqueKeysWithValues: all.filter { !$0.isIndex }.map { ($0.cusip, $0) })
 
     /// The symbol's entry, or nil when the sandbox does not know it. Case-sensitive like Schwab's.
-    public static func lookup(_ symbol: String) -> MarketSymbol? { bySymbol[symbol] }
+    static func lookup(_ symbol: String) -> MarketSymbol? { bySymbol[symbol] }
 
     /// The entry whose CUSIP is `cusip`, or nil.
-    public static func lookup(cusip: String) -> MarketSymbol? { byCusip[cusip] }
+    static func lookup(cusip: String) -> MarketSymbol? { byCusip[cusip] }
 
     /// Tradable (non-index) symbols.
-    public static var equities: [MarketSymbol] { all.filter { !$0.isIndex } }
+    static var equities: [MarketSymbol] { all.filter { !$0.isIndex } }
 
     private static func exchangeName(_ code: String) -> String {
         switch code {
@@ -122,7 +122,7 @@ public enum MarketUniverse {
 
     /// A stable CUSIP for `symbol`: six issuer characters, two issue digits and the check digit of
     /// the CUSIP standard (modulus 10, double-add-double).
-    public static func cusip(for symbol: String) -> String {
+    static func cusip(for symbol: String) -> String {
         let alphabet = Array("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
         var generator = SplitMix64(seed: SplitMix64.hash("cusip:" + symbol))
         var base = ""
@@ -132,7 +132,7 @@ public enum MarketUniverse {
     }
 
     /// The ninth character of a CUSIP for its first eight.
-    public static func cusipCheckDigit(_ first8: String) -> Int {
+    static func cusipCheckDigit(_ first8: String) -> Int {
         var sum = 0
         for (index, char) in first8.uppercased().enumerated() {
             var value: Int

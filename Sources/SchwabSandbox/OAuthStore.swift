@@ -6,13 +6,13 @@ import EdgeCrypto
 /// tokens 7 days from the ORIGINAL login, never extended by refreshing (schwab-py auth docs, see
 /// reference/schwab-api.md §1). PKCE (RFC 7636 §4.6) is checked when the authorize request sent
 /// a challenge. Tokens are opaque random strings; nothing here does I/O or reads a clock.
-public struct OAuthStore: Sendable {
+struct OAuthStore: Sendable {
     /// Access token lifetime: 30 minutes.
-    public static let accessLifetime = 1_800.0
+    static let accessLifetime = 1_800.0
     /// Refresh token lifetime: 7 days, counted from the browser login.
-    public static let refreshLifetime = 7 * 86_400.0
+    static let refreshLifetime = 7 * 86_400.0
     /// Authorization code lifetime.
-    public static let codeLifetime = 60.0
+    static let codeLifetime = 60.0
 
     struct PendingCode: Sendable {
         let clientId: String
@@ -39,17 +39,17 @@ public struct OAuthStore: Sendable {
     private var accessTokens: [String: AccessGrant] = [:]
 
     /// What a successful token request returns.
-    public struct TokenSet: Sendable, Equatable {
-        public let accessToken: String
-        public let refreshToken: String
-        public let login: String
+    struct TokenSet: Sendable, Equatable {
+        let accessToken: String
+        let refreshToken: String
+        let login: String
     }
 
     /// An empty store.
-    public init() {}
+    init() {}
 
     /// Records a login approved at `now` and returns the code for the redirect.
-    public mutating func issueCode(
+    mutating func issueCode(
         clientId: String, redirectURI: String, login: String, challenge: String?, method: String?, now: Double
     ) -> String {
         let code = "C0." + SecureRandom.token(byteCount: 24) + "@"
@@ -60,7 +60,7 @@ public struct OAuthStore: Sendable {
     }
 
     /// Exchanges a code (RFC 6749 §4.1.3): once only, same client, same redirect URI, PKCE verified.
-    public mutating func exchange(
+    mutating func exchange(
         code: String, clientId: String, redirectURI: String?, verifier: String?, now: Double
     )
         throws(SandboxError) -> TokenSet
@@ -95,7 +95,7 @@ public struct OAuthStore: Sendable {
     }
 
     /// A new access token for a live refresh token; the refresh token itself is returned unchanged.
-    public mutating func refresh(_ token: String, clientId: String, now: Double) throws(SandboxError) -> TokenSet {
+    mutating func refresh(_ token: String, clientId: String, now: Double) throws(SandboxError) -> TokenSet {
         guard let grant = refreshTokens[token], grant.clientId == clientId else {
             throw OAuthStore.invalidGrant("the refresh token is unknown or belongs to another client; log in again")
         }
@@ -107,13 +107,13 @@ public struct OAuthStore: Sendable {
     }
 
     /// The demo user's login for a live access token, or nil.
-    public func login(forAccessToken token: String, now: Double) -> String? {
+    func login(forAccessToken token: String, now: Double) -> String? {
         guard let grant = accessTokens[token], grant.expires > now else { return nil }
         return grant.login
     }
 
     /// Expires every access token (and every refresh token unless `keepRefresh`), for tests.
-    public mutating func expireAll(keepRefresh: Bool) {
+    mutating func expireAll(keepRefresh: Bool) {
         accessTokens.removeAll()
         if !keepRefresh { refreshTokens.removeAll() }
     }

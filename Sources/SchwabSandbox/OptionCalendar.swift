@@ -2,22 +2,22 @@ import Foundation
 
 /// Option expirations the sandbox lists: weeklies for the next five Fridays, monthlies (third
 /// Friday) for six months, quarterlies out to a year, as US equity options are listed.
-public enum OptionCalendar {
+enum OptionCalendar {
     /// Wall-clock time at process start; the demo option position expires relative to it.
-    public static let referenceNow = Date().timeIntervalSince1970
+    static let referenceNow = Date().timeIntervalSince1970
 
     /// One listed expiry.
-    public struct Expiry: Sendable, Equatable {
+    struct Expiry: Sendable, Equatable {
         /// UTC midnight of the expiry day.
-        public let day: Double
+        let day: Double
         /// `W`, `S` (third Friday) or `Q` (quarter end month) as the spec's ExpirationType.
-        public let type: String
+        let type: String
         /// Whether this is a standard monthly.
-        public var standard: Bool { type != "W" }
+        var standard: Bool { type != "W" }
     }
 
     /// The third Friday of the month `monthsAhead` after the month of `t`.
-    public static func thirdFriday(after t: Double, monthsAhead: Int) -> Double {
+    static func thirdFriday(after t: Double, monthsAhead: Int) -> Double {
         let p = SandboxDates.parts(t)
         var month = p.month + monthsAhead
         var year = p.year
@@ -32,7 +32,7 @@ public enum OptionCalendar {
     }
 
     /// Every expiry listed at time `t`, soonest first.
-    public static func expirations(at t: Double) -> [Expiry] {
+    static func expirations(at t: Double) -> [Expiry] {
         let today = (t / 86_400).rounded(.down) * 86_400
         var days: [Double: String] = [:]
         let weekday = SandboxDates.parts(today).weekday

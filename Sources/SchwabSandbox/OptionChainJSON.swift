@@ -2,37 +2,37 @@ import EdgeCore
 
 /// Renders option chains and expiration chains ([M] OptionChain, ExpirationChain) from the
 /// listed expiries of `OptionCalendar` and contracts priced by `MarketPricer`.
-public struct OptionChainJSON: Sendable {
+struct OptionChainJSON: Sendable {
     /// Where prices come from.
-    public let pricer: MarketPricer
+    let pricer: MarketPricer
     /// The instant priced.
-    public let now: Double
+    let now: Double
 
     /// A renderer at `now`.
-    public init(pricer: MarketPricer, now: Double) {
+    init(pricer: MarketPricer, now: Double) {
         self.pricer = pricer
         self.now = now
     }
 
     /// What `/chains` was asked, already validated.
-    public struct Request: Sendable {
-        public var symbol: String
-        public var contractType = "ALL"
-        public var strikeCount: Int?
-        public var includeUnderlyingQuote = false
-        public var strategy = "SINGLE"
-        public var strike: Double?
-        public var range = "ALL"
-        public var fromDay: Double?
-        public var toDay: Double?
-        public var expMonth = "ALL"
+    struct Request: Sendable {
+        var symbol: String
+        var contractType = "ALL"
+        var strikeCount: Int?
+        var includeUnderlyingQuote = false
+        var strategy = "SINGLE"
+        var strike: Double?
+        var range = "ALL"
+        var fromDay: Double?
+        var toDay: Double?
+        var expMonth = "ALL"
 
         /// A request for `symbol` with every default.
-        public init(symbol: String) { self.symbol = symbol }
+        init(symbol: String) { self.symbol = symbol }
     }
 
     /// The strike spacing listed for an underlying at `price`.
-    public static func interval(for price: Double) -> Double {
+    static func interval(for price: Double) -> Double {
         switch price {
         case ..<25: 0.5
         case ..<100: 1
@@ -54,7 +54,7 @@ public struct OptionChainJSON: Sendable {
     }
 
     /// `SPY Jun 20 2025 550 Call` style description.
-    public static func describe(_ option: OptionSymbol) -> String {
+    static func describe(_ option: OptionSymbol) -> String {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let strike = option.strike == option.strike.rounded() ? String(Int(option.strike)) : String(option.strike)
         return
@@ -62,7 +62,7 @@ public struct OptionChainJSON: Sendable {
     }
 
     /// The OptionChain for `request`; nil when the symbol is unknown.
-    public func chain(_ request: Request) -> JSONValue? {
+    func chain(_ request: Request) -> JSONValue? {
         guard let underlying = MarketUniverse.lookup(request.symbol) else { return nil }
         let quote = pricer.model.snapshot(underlying, at: now)
         let spot = quote.last
@@ -199,7 +199,7 @@ public struct OptionChainJSON: Sendable {
 
     /// The ExpirationChain for `symbol`; nil when unknown. Emits `expirationDate` as real
     /// payloads do (the spec's schema says `expiration`, its example `expirationDate`).
-    public func expirationChain(symbol: String) -> JSONValue? {
+    func expirationChain(symbol: String) -> JSONValue? {
         guard MarketUniverse.lookup(symbol) != nil else { return nil }
         let list: [JSONValue] = OptionCalendar.expirations(at: now).map { expiry in
             .object([

@@ -5,23 +5,23 @@ import Foundation
 /// Plausible, not precise: European formulas, a flat rate, the underlying's model volatility
 /// with a gentle smile. Enough that deltas fall between 0 and 1, calls rise with the underlying
 /// and premiums shrink toward expiry.
-public enum OptionPricer {
+enum OptionPricer {
     /// The flat annual interest rate the sandbox quotes (`interestRate` in chains), in percent.
-    public static let interestRatePercent = 4.5
+    static let interestRatePercent = 4.5
 
     /// Value and greeks of one contract per share.
-    public struct Result: Sendable, Equatable {
-        public let value: Double
-        public let delta: Double
-        public let gamma: Double
-        public let theta: Double
-        public let vega: Double
-        public let rho: Double
-        public let volatility: Double
+    struct Result: Sendable, Equatable {
+        let value: Double
+        let delta: Double
+        let gamma: Double
+        let theta: Double
+        let vega: Double
+        let rho: Double
+        let volatility: Double
     }
 
     /// Prices a call or put with `years` to expiry on an underlying at `spot`.
-    public static func price(
+    static func price(
         spot: Double, strike: Double, years: Double, baseVolatility: Double, isCall: Bool
     )
         -> Result

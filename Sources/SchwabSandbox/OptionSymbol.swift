@@ -1,19 +1,19 @@
 /// An OCC option symbol: root padded to six characters, `YYMMDD`, `C`/`P`, strike × 1000 in eight
 /// digits (`SPY   250620C00550000`), as the OCC symbology and Schwab's quote examples use.
-public struct OptionSymbol: Sendable, Equatable, CustomStringConvertible {
+struct OptionSymbol: Sendable, Equatable, CustomStringConvertible {
     /// The underlying's root, e.g. `SPY`.
-    public let root: String
+    let root: String
     /// Expiry year (four digits), month and day.
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    let year: Int
+    let month: Int
+    let day: Int
     /// True for a call, false for a put.
-    public let isCall: Bool
+    let isCall: Bool
     /// Strike in dollars (thousandths are kept).
-    public let strike: Double
+    let strike: Double
 
     /// A symbol from its parts.
-    public init(root: String, year: Int, month: Int, day: Int, isCall: Bool, strike: Double) {
+    init(root: String, year: Int, month: Int, day: Int, isCall: Bool, strike: Double) {
         self.root = root
         self.year = year
         self.month = month
@@ -23,7 +23,7 @@ public struct OptionSymbol: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses the 21-character OCC form; nil for anything else.
-    public init?(occ text: String) {
+    init?(occ text: String) {
         let chars = Array(text)
         guard chars.count == 21 else { return nil }
         let root = String(chars[0..<6]).trimmingTrailingSpaces
@@ -39,7 +39,7 @@ public struct OptionSymbol: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The 21-character OCC form.
-    public var description: String {
+    var description: String {
         let paddedRoot = root + String(repeating: " ", count: max(0, 6 - root.count))
         let thousandths = Int((strike * 1000).rounded())
         return paddedRoot + two(year % 100) + two(month) + two(day) + (isCall ? "C" : "P")
@@ -47,10 +47,10 @@ public struct OptionSymbol: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Epoch seconds of the expiry day's close (16:00 New York, taken as 21:00 UTC).
-    public var expiryEpoch: Double { SandboxDates.epoch(year: year, month: month, day: day, hour: 21) }
+    var expiryEpoch: Double { SandboxDates.epoch(year: year, month: month, day: day, hour: 21) }
 
     /// `yyyy-MM-dd` of the expiry.
-    public var expiryDay: String { SandboxDates.day(expiryEpoch) }
+    var expiryDay: String { SandboxDates.day(expiryEpoch) }
 
     private func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }

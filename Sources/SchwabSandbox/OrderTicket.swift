@@ -4,42 +4,42 @@ import EdgeCore
 ///
 /// Built from Schwab's OrderRequest JSON ([T] components/schemas/OrderRequest) by
 /// `OrderTicket.parse`, which answers 400 with a ServiceError listing every problem it found.
-public struct OrderTicket: Sendable, Equatable {
+struct OrderTicket: Sendable, Equatable {
     /// `NORMAL`, `AM`, `PM` or `SEAMLESS`.
-    public var session: String
+    var session: String
     /// `DAY`, `GOOD_TILL_CANCEL`, ...
-    public var duration: String
+    var duration: String
     /// `MARKET`, `LIMIT`, `STOP`, `STOP_LIMIT` (what the sandbox simulates).
-    public var orderType: String
+    var orderType: String
     /// `SINGLE`, `OCO` or `TRIGGER`.
-    public var strategy: String
+    var strategy: String
     /// The limit price, for LIMIT and STOP_LIMIT.
-    public var price: Double?
+    var price: Double?
     /// The trigger price, for STOP and STOP_LIMIT.
-    public var stopPrice: Double?
+    var stopPrice: Double?
     /// The legs (one per instrument).
-    public var legs: [Leg]
+    var legs: [Leg]
     /// Child orders of an OCO (both) or a TRIGGER (placed when the parent fills).
-    public var children: [OrderTicket]
+    var children: [OrderTicket]
     /// `complexOrderStrategyType`: NONE for one leg, VERTICAL, STRADDLE, ... for spreads.
-    public var complexStrategy = "NONE"
+    var complexStrategy = "NONE"
 
     /// True for a spread: several legs priced as one net debit or credit.
-    public var isNet: Bool { OrderTicket.netOrderTypes.contains(orderType) }
+    var isNet: Bool { OrderTicket.netOrderTypes.contains(orderType) }
 
     /// One leg: an instruction on a quantity of one instrument.
-    public struct Leg: Sendable, Equatable {
-        public var instruction: String
-        public var quantity: Double
-        public var symbol: String
-        public var assetType: String
+    struct Leg: Sendable, Equatable {
+        var instruction: String
+        var quantity: Double
+        var symbol: String
+        var assetType: String
         /// The parsed OCC symbol when `assetType` is OPTION.
-        public var option: OptionSymbol?
+        var option: OptionSymbol?
 
         /// True for instructions that buy (BUY, BUY_TO_COVER, BUY_TO_OPEN, BUY_TO_CLOSE).
-        public var isBuy: Bool { instruction.hasPrefix("BUY") }
+        var isBuy: Bool { instruction.hasPrefix("BUY") }
         /// Shares per contract: 100 for options, 1 for equities.
-        public var multiplier: Double { assetType == "OPTION" ? 100 : 1 }
+        var multiplier: Double { assetType == "OPTION" ? 100 : 1 }
     }
 
     static let sessions: Set<String> = ["NORMAL", "AM", "PM", "SEAMLESS"]
@@ -67,7 +67,7 @@ public struct OrderTicket: Sendable, Equatable {
     static let allInstructions: Set<String> = equityInstructions.union(optionInstructions).union(["EXCHANGE"])
 
     /// Validates an OrderRequest body at time `now`; every problem found is listed in the error.
-    public static func parse(_ json: JSONValue, now: Double) throws(SandboxError) -> OrderTicket {
+    static func parse(_ json: JSONValue, now: Double) throws(SandboxError) -> OrderTicket {
         var problems: [String] = []
         let ticket = parse(json, now: now, path: "", problems: &problems)
         guard let ticket, problems.isEmpty else {

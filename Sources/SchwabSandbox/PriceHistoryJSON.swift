@@ -2,14 +2,14 @@ import EdgeCore
 
 /// Renders `/pricehistory` ([M] CandleList) and validates its parameter combinations exactly as
 /// the spec's description lists them (periodType → allowed periods and frequency types).
-public struct PriceHistoryJSON: Sendable {
+struct PriceHistoryJSON: Sendable {
     /// Where prices come from.
-    public let pricer: MarketPricer
+    let pricer: MarketPricer
     /// The instant the history ends at by default.
-    public let now: Double
+    let now: Double
 
     /// A renderer at `now`.
-    public init(pricer: MarketPricer, now: Double) {
+    init(pricer: MarketPricer, now: Double) {
         self.pricer = pricer
         self.now = now
     }
@@ -27,7 +27,7 @@ public struct PriceHistoryJSON: Sendable {
     ]
 
     /// The CandleList for the query, or a 400 naming the parameter at fault.
-    public func response(_ query: SandboxQuery) throws(SandboxError) -> JSONValue? {
+    func response(_ query: SandboxQuery) throws(SandboxError) -> JSONValue? {
         let symbol = try query.required("symbol")
         let periodType = try query.oneOf("periodType", ["day", "month", "year", "ytd"]) ?? "day"
         let period = try query.int("period") ?? PriceHistoryJSON.defaultPeriod[periodType]!

@@ -6,15 +6,15 @@ import Foundation
 /// from the seed, plus per-minute noise interpolated linearly. The same (seed, symbol, t) always
 /// gives the same price, so quotes, candles and order fills agree without storing any history,
 /// and moving the clock forward moves the market.
-public struct PriceModel: Sendable {
+struct PriceModel: Sendable {
     /// The seed every phase and noise value derives from.
-    public let seed: UInt64
+    let seed: UInt64
 
     /// A model for `seed`.
-    public init(seed: UInt64) { self.seed = seed }
+    init(seed: UInt64) { self.seed = seed }
 
     /// The mid price of `symbol` at epoch seconds `t`.
-    public func price(_ symbol: MarketSymbol, at t: Double) -> Double {
+    func price(_ symbol: MarketSymbol, at t: Double) -> Double {
         let key = SplitMix64.hash(symbol.symbol)
         var phases = SplitMix64(seed: seed ^ key)
         let p1 = phases.unit() * 2 * .pi
@@ -33,13 +33,13 @@ public struct PriceModel: Sendable {
     }
 
     /// The highest and lowest prices the model can ever produce for `symbol` (the 52-week range).
-    public func range(_ symbol: MarketSymbol) -> (low: Double, high: Double) {
+    func range(_ symbol: MarketSymbol) -> (low: Double, high: Double) {
         let bound = 0.202 * symbol.volatility
         return (PriceModel.cents(symbol.basePrice * exp(-bound)), PriceModel.cents(symbol.basePrice * exp(bound)))
     }
 
     /// A full quote at time `t`: bid, ask, last, the day's open/high/low, previous close, volume.
-    public func snapshot(_ symbol: MarketSymbol, at t: Double) -> PriceSnapshot {
+    func snapshot(_ symbol: MarketSymbol, at t: Double) -> PriceSnapshot {
         let mid = price(symbol, at: t)
         let spread = symbol.isIndex ? 0 : max(0.01, PriceModel.cents(mid * 0.0002))
         let bid = PriceModel.cents(mid - spread / 2)
@@ -66,26 +66,26 @@ public struct PriceModel: Sendable {
     }
 
     /// `value` rounded to cents, the tick every sandbox price uses.
-    public static func cents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+    static func cents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }
 
 /// A symbol's prices at one instant.
-public struct PriceSnapshot: Sendable, Equatable {
-    public let bid: Double
-    public let ask: Double
-    public let last: Double
-    public let open: Double
-    public let high: Double
-    public let low: Double
-    public let previousClose: Double
-    public let volume: Int
+struct PriceSnapshot: Sendable, Equatable {
+    let bid: Double
+    let ask: Double
+    let last: Double
+    let open: Double
+    let high: Double
+    let low: Double
+    let previousClose: Double
+    let volume: Int
 
     /// The midpoint of bid and ask.
-    public var mark: Double { PriceModel.cents((bid + ask) / 2) }
+    var mark: Double { PriceModel.cents((bid + ask) / 2) }
     /// Last minus previous close.
-    public var netChange: Double { PriceModel.cents(last - previousClose) }
+    var netChange: Double { PriceModel.cents(last - previousClose) }
     /// Net change as a percentage of the previous close.
-    public var netPercentChange: Double {
+    var netPercentChange: Double {
         previousClose == 0 ? 0 : ((last - previousClose) / previousClose * 10_000).rounded() / 100
     }
 }

@@ -2,23 +2,23 @@ import EdgeCore
 
 /// Renders Market Data quotes ([M] QuoteResponse): a map from symbol to EquityResponse,
 /// IndexResponse or OptionResponse, and an `errors` entry (QuoteError) for unknown symbols.
-public struct QuoteJSON: Sendable {
+struct QuoteJSON: Sendable {
     /// Where prices come from.
-    public let pricer: MarketPricer
+    let pricer: MarketPricer
     /// The instant quoted.
-    public let now: Double
+    let now: Double
 
     /// The `fields` groups a quote can carry.
-    public static let fieldGroups = ["quote", "fundamental", "extended", "reference", "regular"]
+    static let fieldGroups = ["quote", "fundamental", "extended", "reference", "regular"]
 
     /// A renderer at `now`.
-    public init(pricer: MarketPricer, now: Double) {
+    init(pricer: MarketPricer, now: Double) {
         self.pricer = pricer
         self.now = now
     }
 
     /// Parses `fields` (comma-separated, default all); 400 names a bad value.
-    public static func fields(_ text: String?) throws(SandboxError) -> Set<String> {
+    static func fields(_ text: String?) throws(SandboxError) -> Set<String> {
         guard let text, !text.isEmpty, text != "all" else { return Set(fieldGroups) }
         var set: Set<String> = []
         for part in text.split(separator: ",") {
@@ -34,7 +34,7 @@ public struct QuoteJSON: Sendable {
 
     /// The QuoteResponse map for `symbols`; with `indicative`, each ETF also gets its `$SYM.IV`
     /// indicative-value quote, as the spec's `indicative` parameter describes.
-    public func response(symbols: [String], fields: Set<String>, indicative: Bool = false) -> JSONValue {
+    func response(symbols: [String], fields: Set<String>, indicative: Bool = false) -> JSONValue {
         var members: [(String, JSONValue)] = []
         var invalid: [JSONValue] = []
         for symbol in symbols where !members.contains(where: { $0.0 == symbol }) {
@@ -52,7 +52,7 @@ public struct QuoteJSON: Sendable {
     }
 
     /// One quote object, or nil for an unknown symbol.
-    public func quote(_ symbol: String, fields: Set<String>) -> JSONValue? {
+    func quote(_ symbol: String, fields: Set<String>) -> JSONValue? {
         if let known = MarketUniverse.lookup(symbol) {
             return known.isIndex ? index(known, fields: fields) : equity(known, fields: fields)
         }

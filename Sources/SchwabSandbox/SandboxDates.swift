@@ -7,29 +7,29 @@
 /// Trader responses carry `yyyy-MM-dd'T'HH:mm:ss+0000` (the Java `Z` offset the spec's
 /// `yyyy-MM-dd'T'HH:mm:ss.SSSZ` pattern produces); requests may send `.SSS`, `Z`, `+0000` or
 /// `+00:00`. Market Data uses `yyyy-MM-dd` for dates and epoch milliseconds for candles.
-public enum SandboxDates {
+enum SandboxDates {
     /// `2024-03-29T14:30:00+0000` for epoch seconds `t`.
-    public static func traderTimestamp(_ t: Double) -> String {
+    static func traderTimestamp(_ t: Double) -> String {
         let p = parts(t)
         return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))T\(pad(p.hour, 2)):\(pad(p.minute, 2)):"
             + "\(pad(p.second, 2))+0000"
     }
 
     /// `2024-03-29T14:30:00.000Z`, the ISO-8601 form of candle times and previous closes.
-    public static func isoMillis(_ t: Double) -> String {
+    static func isoMillis(_ t: Double) -> String {
         let p = parts(t)
         return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))T\(pad(p.hour, 2)):\(pad(p.minute, 2)):"
             + "\(pad(p.second, 2)).000Z"
     }
 
     /// `2024-03-29` for epoch seconds `t` (UTC).
-    public static func day(_ t: Double) -> String {
+    static func day(_ t: Double) -> String {
         let p = parts(t)
         return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))"
     }
 
     /// Calendar parts of `t` in UTC, with the weekday (0 = Sunday).
-    public static func parts(
+    static func parts(
         _ t: Double
     ) -> (
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, weekday: Int
@@ -44,7 +44,7 @@ public enum SandboxDates {
     }
 
     /// Epoch seconds of a UTC calendar date and time.
-    public static func epoch(
+    static func epoch(
         year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0
     )
         -> Double
@@ -61,7 +61,7 @@ public enum SandboxDates {
     }
 
     /// Parses `yyyy-MM-dd` (UTC midnight); nil when malformed.
-    public static func parseDay(_ text: String) -> Double? {
+    static func parseDay(_ text: String) -> Double? {
         let fields = text.split(separator: "-", omittingEmptySubsequences: false)
         guard fields.count == 3, fields[0].count == 4, fields[1].count == 2, fields[2].count == 2,
             let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2]), (1...12).contains(m),
@@ -71,7 +71,7 @@ public enum SandboxDates {
     }
 
     /// Parses `yyyy-MM-dd'T'HH:mm:ss[.SSS](Z|+hhmm|+hh:mm)`; nil when malformed.
-    public static func parseTimestamp(_ text: String) -> Double? {
+    static func parseTimestamp(_ text: String) -> Double? {
         let chars = Array(text.utf8)
         guard chars.count >= 20, chars[10] == UInt8(ascii: "T"), let date = parseDay(String(text.prefix(10))) else {
             return nil

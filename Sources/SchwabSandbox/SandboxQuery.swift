@@ -2,19 +2,19 @@ import EdgeHTTP
 
 /// A query string or form body (decoded by EdgeHTTP's `QueryParameters`) with typed getters
 /// that refuse a bad value with a 400 naming the parameter, as Schwab's APIs do.
-public struct SandboxQuery: Sendable {
+struct SandboxQuery: Sendable {
     private let parameters: QueryParameters
 
     /// Parses `text` leniently: an escape that does not decode is kept as written.
-    public init<S: StringProtocol>(_ text: S) {
+    init<S: StringProtocol>(_ text: S) {
         parameters = QueryParameters(parsing: text)
     }
 
     /// The first value of `name`, or nil.
-    public subscript(name: String) -> String? { parameters.first(name) }
+    subscript(name: String) -> String? { parameters.first(name) }
 
     /// The value of `name` as an integer: nil when absent, 400 when present and not a number.
-    public func int(_ name: String) throws(SandboxError) -> Int? {
+    func int(_ name: String) throws(SandboxError) -> Int? {
         guard let text = self[name] else { return nil }
         guard let value = Int(text) else {
             throw SandboxError.badRequest("\(name) must be a whole number, received '\(text)'", parameter: name)
@@ -23,7 +23,7 @@ public struct SandboxQuery: Sendable {
     }
 
     /// The value of `name` as a boolean (`true`/`false`): nil when absent, 400 otherwise.
-    public func bool(_ name: String) throws(SandboxError) -> Bool? {
+    func bool(_ name: String) throws(SandboxError) -> Bool? {
         guard let text = self[name] else { return nil }
         switch text.lowercased() {
         case "true": return true
@@ -33,7 +33,7 @@ public struct SandboxQuery: Sendable {
     }
 
     /// The value of `name` as a number: nil when absent, 400 otherwise.
-    public func double(_ name: String) throws(SandboxError) -> Double? {
+    func double(_ name: String) throws(SandboxError) -> Double? {
         guard let text = self[name] else { return nil }
         guard let value = Double(text), value.isFinite else {
             throw SandboxError.badRequest("\(name) must be a number, received '\(text)'", parameter: name)
@@ -42,7 +42,7 @@ public struct SandboxQuery: Sendable {
     }
 
     /// The value of `name` checked against `allowed`; 400 names the allowed values.
-    public func oneOf(_ name: String, _ allowed: [String]) throws(SandboxError) -> String? {
+    func oneOf(_ name: String, _ allowed: [String]) throws(SandboxError) -> String? {
         guard let text = self[name] else { return nil }
         guard allowed.contains(text) else {
             throw SandboxError.badRequest(
@@ -52,7 +52,7 @@ public struct SandboxQuery: Sendable {
     }
 
     /// The value of a required `name`; 400 when it is missing or empty.
-    public func required(_ name: String) throws(SandboxError) -> String {
+    func required(_ name: String) throws(SandboxError) -> String {
         guard let text = self[name], !text.isEmpty else {
             throw SandboxError.badRequest("\(name) is required", parameter: name)
         }

@@ -42,8 +42,11 @@ public struct SandboxResponder: HTTPResponder {
         }
     }
 
+    /// 256 KiB: the largest order or form any client sends is a few kilobytes.
     public func bodyLimit(for head: HTTPRequestHead) -> Int { 256 * 1024 }
 
+    /// Applies an injected fault if one matches (never to `/admin`), else routes; then stamps a
+    /// fresh `Schwab-Client-CorrelId` on the answer, as Schwab does on every response.
     public func respond(to request: HTTPRequest) -> HTTPReply {
         let correlId = UUID().uuidString.lowercased()
         if state.hasFaults.load(ordering: .relaxed), !request.path.hasPrefix("/admin") {

@@ -11,19 +11,19 @@ public final class SandboxState: Sendable {
     /// Real time plus the admin offset.
     public let clock: SandboxClock
     /// Prices of everything.
-    public let pricer: MarketPricer
+    let pricer: MarketPricer
     /// The demo users, the default login first.
-    public let users: [DemoUser]
+    let users: [DemoUser]
     /// OAuth codes and tokens.
-    public let oauth = Mutex(OAuthStore())
+    let oauth = Mutex(OAuthStore())
     /// Accounts and orders.
-    public let brokerage: Mutex<Brokerage>
+    let brokerage: Mutex<Brokerage>
     /// Injected faults.
-    public let faults = Mutex(FaultPlan())
+    let faults = Mutex(FaultPlan())
     /// Whether any fault rule exists: lets the common path skip the faults lock.
-    public let hasFaults = Atomic<Bool>(false)
+    let hasFaults = Atomic<Bool>(false)
     /// The order throttle.
-    public let limiter: Mutex<OrderRateLimiter>
+    let limiter: Mutex<OrderRateLimiter>
 
     /// A world for `configuration`, opened at the clock's current time.
     public init(configuration: SandboxConfiguration, clock: SandboxClock = SandboxClock()) {
@@ -35,11 +35,14 @@ public final class SandboxState: Sendable {
         limiter = Mutex(OrderRateLimiter(limit: configuration.orderRequestsPerMinute))
     }
 
+    /// The demo users' login names, the default first (for the ready log line and the docs).
+    public var demoLogins: [String] { users.map(\.login) }
+
     /// The demo user with `login`.
-    public func user(login: String) -> DemoUser? { users.first { $0.login == login } }
+    func user(login: String) -> DemoUser? { users.first { $0.login == login } }
 
     /// The demo user a live access token belongs to.
-    public func user(accessToken: String) -> DemoUser? {
+    func user(accessToken: String) -> DemoUser? {
         let now = clock.now()
         guard let login = oauth.withLock({ $0.login(forAccessToken: accessToken, now: now) }) else { return nil }
         return user(login: login)

@@ -2,7 +2,7 @@ import EdgeCore
 
 extension TraderJSON {
     /// One Order as GET returns it, with nested `childOrderStrategies` for OCO and TRIGGER.
-    public func order(_ order: SandboxOrder) -> JSONValue {
+    func order(_ order: SandboxOrder) -> JSONValue {
         let ticket = order.ticket
         var members: [(String, JSONValue)] = []
         if !order.isContainer {
@@ -75,7 +75,7 @@ extension TraderJSON {
     }
 
     /// One Transaction.
-    public func transaction(_ transaction: SandboxTransaction, account: String) -> JSONValue {
+    func transaction(_ transaction: SandboxTransaction, account: String) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("activityId", .int(Int(transaction.id))),
             ("time", .string(SandboxDates.traderTimestamp(transaction.time))),
@@ -134,7 +134,7 @@ extension TraderJSON {
     }
 
     /// The PreviewOrder answer: the strategy as it would be placed, validation results, fees.
-    public func preview(_ ticket: OrderTicket, account: String, rejects: [String]) -> JSONValue {
+    func preview(_ ticket: OrderTicket, account: String, rejects: [String]) -> JSONValue {
         let leg = ticket.legs.first ?? ticket.children.first?.legs.first
         let quote = leg.flatMap { brokerage.pricer.snapshot(symbol: $0.symbol, at: now) }
         let unit = ticket.price ?? (leg?.isBuy == true ? quote?.ask : quote?.bid) ?? 0

@@ -2,20 +2,20 @@ import EdgeCore
 
 /// Renders the brokerage's books as Trader API JSON ([T] components: Account, Position, Order,
 /// Transaction, UserPreference), with the field names and value forms real responses use.
-public struct TraderJSON: Sendable {
+struct TraderJSON: Sendable {
     /// The books to render.
-    public let brokerage: Brokerage
+    let brokerage: Brokerage
     /// The time balances and positions are valued at.
-    public let now: Double
+    let now: Double
 
     /// A renderer over a snapshot of `brokerage` at `now`.
-    public init(brokerage: Brokerage, now: Double) {
+    init(brokerage: Brokerage, now: Double) {
         self.brokerage = brokerage
         self.now = now
     }
 
     /// `[{accountNumber, hashValue}]` for the user's accounts.
-    public func accountNumbers(_ user: DemoUser) -> JSONValue {
+    func accountNumbers(_ user: DemoUser) -> JSONValue {
         .array(
             user.accounts.map {
                 .object([("accountNumber", .string($0.number)), ("hashValue", .string($0.hash))])
@@ -23,7 +23,7 @@ public struct TraderJSON: Sendable {
     }
 
     /// One Account resource: `{securitiesAccount, aggregatedBalance}`.
-    public func account(_ number: String, positions: Bool) -> JSONValue {
+    func account(_ number: String, positions: Bool) -> JSONValue {
         guard let ledger = brokerage.ledgers[number] else { return .null }
         let (long, short) = brokerage.marketValues(ledger, at: now)
         let liquidation = PriceModel.cents(ledger.cash + long - short)
@@ -157,7 +157,7 @@ public struct TraderJSON: Sendable {
     }
 
     /// The user preference object: accounts, streamer info (with the user id), offers.
-    public func userPreference(_ user: DemoUser) -> JSONValue {
+    func userPreference(_ user: DemoUser) -> JSONValue {
         let accounts: [JSONValue] = user.accounts.enumerated().map { index, account in
             .object([
                 ("accountNumber", .string(account.number)), ("primaryAccount", .bool(index == 0)),

@@ -54,7 +54,7 @@ enum SandboxCommand {
                     ("host", .string(server.host)), ("port", .int(port)), ("seed", .string(String(sandbox.seed))),
                     ("adminApi", .bool(sandbox.adminToken != nil)),
                     ("registeredRedirectURIs", .int(sandbox.redirectURIs.count)),
-                    ("users", .array(state.users.map { .string($0.login) })),
+                    ("users", .array(state.demoLogins.map { .string($0) })),
                 ])
             let watch = SignalHandling.onTerminate { number in
                 logger.info("signal received, draining", [("signal", .int(Int(number)))])
