@@ -9,7 +9,7 @@ extension SandboxResponder {
         add(.get, base + "/accounts/accountNumbers", .trader) { request throws(SandboxError) in
             let user = try state.user(of: request)
             return SandboxResponder.json(
-                TraderJSON(brokerage: state.brokerage.withLock { $0 }, now: 0).accountNumbers(user))
+                TraderJSON.accountNumbers(user))
         }
         add(.get, base + "/accounts", .trader) { request throws(SandboxError) in
             let user = try state.user(of: request)
@@ -25,7 +25,7 @@ extension SandboxResponder {
         add(.get, base + "/userPreference", .trader) { request throws(SandboxError) in
             let user = try state.user(of: request)
             return SandboxResponder.json(
-                TraderJSON(brokerage: state.brokerage.withLock { $0 }, now: 0).userPreference(user))
+                TraderJSON.userPreference(user))
         }
         add(.get, base + "/accounts/:hash/transactions", .trader) { request throws(SandboxError) in
             let (_, number) = try state.account(of: request)

@@ -15,7 +15,7 @@ struct TraderJSON: Sendable {
     }
 
     /// `[{accountNumber, hashValue}]` for the user's accounts.
-    func accountNumbers(_ user: DemoUser) -> JSONValue {
+    static func accountNumbers(_ user: DemoUser) -> JSONValue {
         .array(
             user.accounts.map {
                 .object([("accountNumber", .string($0.number)), ("hashValue", .string($0.hash))])
@@ -157,7 +157,7 @@ struct TraderJSON: Sendable {
     }
 
     /// The user preference object: accounts, streamer info (with the user id), offers.
-    func userPreference(_ user: DemoUser) -> JSONValue {
+    static func userPreference(_ user: DemoUser) -> JSONValue {
         let accounts: [JSONValue] = user.accounts.enumerated().map { index, account in
             .object([
                 ("accountNumber", .string(account.number)), ("primaryAccount", .bool(index == 0)),
