@@ -3,7 +3,8 @@ import EdgeCrypto
 import EdgeHTTP
 
 extension SandboxResponder {
-    /// The admin API for tests: move the clock, inject faults, expire tokens.
+    /// The admin API for tests: move the clock, inject faults, expire tokens, mint tokens for a
+    /// demo user without the browser step (`POST /admin/tokens {"login": "alex"}`), list users.
     ///
     /// Off (404) unless an admin token is configured; otherwise every call needs
     /// `Authorization: Bearer <admin token>` (401 without one, 403 with a wrong one).
@@ -61,6 +62,29 @@ extension SandboxResponder {
             }
             state.oauth.withLock { $0.expireAll(keepRefresh: keepRefresh) }
             return SandboxResponder.json(.object([("expired", true), ("refreshTokensKept", .bool(keepRefresh))]))
+        }
+        add(.post, "/admin/tokens", .admin) { request throws(SandboxError) in
+            try SandboxResponder.checkAdmin(request, state: state)
+            let body = request.body.isEmpty ? JSONValue.object([]) : try JSONInput.parse(request.body)
+            let login = body["login"]?.stringValue ?? state.users[0].login
+            guard state.user(login: login) != nil else {
+                throw SandboxError.badRequest(
+                    "login must be one of \(state.demoLogins.joined(separator: ", ")), received '\(login)'")
+            }
+            let now = state.clock.now()
+            let tokens = try state.oauth.withLock { store throws(SandboxError) in
+                let code = store.issueCode(
+                    clientId: state.configuration.clientId, redirectURI: "admin:", login: login, challenge: nil,
+                    method: nil, now: now)
+                return try store.exchange(
+                    code: code, clientId: state.configuration.clientId, redirectURI: "admin:", verifier: nil, now: now)
+            }
+            return SandboxResponder.json(
+                .object([
+                    ("login", .string(login)), ("access_token", .string(tokens.accessToken)),
+                    ("refresh_token", .string(tokens.refreshToken)), ("token_type", "Bearer"),
+                    ("expires_in", .int(Int(OAuthStore.accessLifetime))),
+                ]))
         }
         add(.get, "/admin/users", .admin) { request throws(SandboxError) in
             try SandboxResponder.checkAdmin(request, state: state)

@@ -132,3 +132,14 @@ def test_expire_tokens_forces_refresh_or_relogin(sandbox):
     assert sandbox.request("GET", "/trader/v1/accounts", refreshed["access_token"])[0] == 401
     status, _, _ = sandbox.token({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
     assert status == 400
+
+
+def test_admin_mints_tokens_for_a_demo_user(sandbox):
+    status, _, tokens = sandbox.admin("POST", "/admin/tokens", {"login": "blair"})
+    assert status == 200 and tokens["login"] == "blair"
+    status, _, preference = sandbox.request("GET", "/trader/v1/userPreference", tokens["access_token"])
+    assert status == 200 and preference["accounts"][0]["nickName"] == "Brokerage"
+    status, _, refreshed = sandbox.token({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    assert status == 200 and refreshed["access_token"] != tokens["access_token"]
+    assert sandbox.admin("POST", "/admin/tokens", {"login": "mallory"})[0] == 400
+    assert sandbox.request("POST", "/admin/tokens", body={"login": "alex"})[0] == 401
