@@ -47,7 +47,7 @@ struct MarketInfoJSON: Sendable {
                 ("direction", .string(q.netChange >= 0 ? "up" : "down")), ("last", .double(q.last)),
                 ("symbol", .string(symbol.symbol)), ("totalVolume", .int(q.volume)), ("volume", .int(q.volume)),
                 ("trades", .int(q.volume / 150)), ("netChange", .double(q.netChange)),
-                ("netPercentChange", .double(q.netPercentChange / 100)),
+                ("netPercentChange", .double((q.netPercentChange * 100).rounded() / 10_000)),
                 ("marketShare", .double((Double(q.volume) / Double(total) * 10_000).rounded() / 100)),
             ])
         }
