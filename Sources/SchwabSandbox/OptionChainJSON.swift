@@ -138,7 +138,7 @@ struct OptionChainJSON: Sendable {
         members += [
             ("strategy", .string(request.strategy)), ("interval", 0), ("isDelayed", false),
             ("isIndex", .bool(underlying.isIndex)), ("interestRate", .double(OptionPricer.interestRatePercent)),
-            ("underlyingPrice", .double(spot)), ("volatility", .double(underlying.volatility * 100)),
+            ("underlyingPrice", .double(spot)), ("volatility", .double(PriceModel.cents(underlying.volatility * 100))),
             ("daysToExpiration", 0),
             ("numberOfContracts", .int(expiries.count * strikes.count * (request.contractType == "ALL" ? 2 : 1))),
             ("callExpDateMap", request.contractType == "PUT" ? .object([]) : map(isCall: true)),

@@ -92,8 +92,8 @@ struct QuoteJSON: Sendable {
                 (
                     "fundamental",
                     .object([
-                        ("avg10DaysVolume", .double(Double(q.volume) * 1.1)),
-                        ("avg1YearVolume", .double(Double(q.volume) * 1.2)),
+                        ("avg10DaysVolume", .double((Double(q.volume) * 1.1).rounded())),
+                        ("avg1YearVolume", .double((Double(q.volume) * 1.2).rounded())),
                         ("declarationDate", "2024-02-01T00:00:00Z"), ("divAmount", .double(dividend)),
                         ("divExDate", "2024-02-15T00:00:00Z"), ("divFreq", dividend > 0 ? 4 : .null),
                         ("divPayAmount", .double(PriceModel.cents(dividend / 4))),
