@@ -373,3 +373,39 @@ def test_expired_options_settle_into_valid_transactions():
         assert all(p["instrument"]["assetType"] != "OPTION" for p in account_body["securitiesAccount"]["positions"])
     finally:
         sandbox.stop()
+
+
+def test_bracket_orders_nest_their_children_and_validate(world):
+    sandbox, token, hashes = world
+
+    def leg(instruction, quantity=1):
+        return [{"instruction": instruction, "quantity": quantity, "instrument": {"symbol": "KO", "assetType": "EQUITY"}}]
+
+    bracket = {"session": "NORMAL", "duration": "DAY", "orderType": "LIMIT", "price": 1.0,
+               "orderStrategyType": "TRIGGER", "orderLegCollection": leg("BUY"),
+               "childOrderStrategies": [{"orderStrategyType": "OCO", "childOrderStrategies": [
+                   {"session": "NORMAL", "duration": "GOOD_TILL_CANCEL", "orderType": "LIMIT", "price": 500.0,
+                    "orderStrategyType": "SINGLE", "orderLegCollection": leg("SELL")},
+                   {"session": "NORMAL", "duration": "GOOD_TILL_CANCEL", "orderType": "STOP", "stopPrice": 0.5,
+                    "orderStrategyType": "SINGLE", "orderLegCollection": leg("SELL")}]}]}
+    status, headers, body = sandbox.request("POST", f"/trader/v1/accounts/{hashes[1]}/orders", token, bracket)
+    assert status == 201, body
+    _, order = get(world, headers["Location"][headers["Location"].index("/trader/"):])
+    check(order, response_schema(TRADER, "/accounts/{accountNumber}/orders/{orderId}"), TRADER_COMPONENTS)
+    assert order["status"] == "WORKING"
+    oco = order["childOrderStrategies"][0]
+    assert oco["orderStrategyType"] == "OCO"
+    assert [child["status"] for child in oco["childOrderStrategies"]] == ["AWAITING_PARENT_ORDER"] * 2
+
+
+def test_quotes_move_when_the_clock_moves():
+    sandbox = Sandbox("--seed", "7")
+    try:
+        token = sandbox.access_token()
+        _, _, before = sandbox.request("GET", "/marketdata/v1/quotes?symbols=AAPL&fields=quote", token)
+        sandbox.admin("POST", "/admin/clock", {"advanceSeconds": 1200})  # within the token's 30 minutes
+        _, _, after = sandbox.request("GET", "/marketdata/v1/quotes?symbols=AAPL&fields=quote", token)
+        assert before["AAPL"]["quote"]["lastPrice"] != after["AAPL"]["quote"]["lastPrice"]
+        assert after["AAPL"]["quote"]["quoteTime"] - before["AAPL"]["quote"]["quoteTime"] >= 1200 * 1000
+    finally:
+        sandbox.stop()
