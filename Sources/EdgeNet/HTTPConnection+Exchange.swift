@@ -5,8 +5,6 @@ import EdgeHTTP
 extension HTTPConnection {
     /// A request head arrived: set its body limit and answer an `Expect` header.
     func receivedHead(_ requestHead: HTTPRequestHead) {
-        phase = .body
-        requestStarted = true
         head = requestHead
         body = []
         // Most requests (GET, HEAD) declare no body: skip the responder's limit lookup (a route
@@ -15,7 +13,7 @@ extension HTTPConnection {
             requestHead.headers.contains("Content-Length") || requestHead.headers.contains("Transfer-Encoding")
         let limit = declaresBody ? context.responder.bodyLimit(for: requestHead) : 0
         parser.setBodyLimit(limit)
-        setDeadline(MonotonicClock.now() + context.bodyTimeout)
+        apply(lifecycle.headReceived())
         // RFC 9110 §10.1.1: answer 100 only when the body is wanted; refuse a body over the limit
         // before it is sent, and any expectation other than 100-continue with 417.
         guard let expectation = requestHead.headers["Expect"] else { return }
@@ -37,11 +35,9 @@ extension HTTPConnection {
         let request = HTTPRequest(head: requestHead, body: body, remoteAddress: peer)
         head = nil
         body = []
-        keepAlive = requestHead.keepAlive && !shuttingDown
         let isHead = requestHead.method == .head
         requestIsHTTP11 = requestHead.version.major > 1 || requestHead.version.minor >= 1
-        phase = .responding
-        setDeadline(.max)
+        apply(lifecycle.requestComplete(keepAlive: requestHead.keepAlive))
         switch context.responder.respond(to: request) {
         case .now(let response):
             send(response, isHead: isHead)
@@ -63,29 +59,15 @@ extension HTTPConnection {
 
     /// The current exchange is over: back to waiting for the next request, or closing.
     func responseDone() {
-        phase = .idle
-        if !keepAlive || shuttingDown {
-            closeAfterFlush = true
-            return
-        }
-        requestStarted = parser.bufferedByteCount > 0
-        let now = MonotonicClock.now()
-        setDeadline(now + (requestStarted ? context.headerTimeout : context.idleTimeout))
+        apply(lifecycle.responseFinished(moreInputBuffered: parser.bufferedByteCount > 0))
     }
 
     /// The server is draining: idle connections close now; busy ones close after their reply.
     func beginShutdown() {
-        shuttingDown = true
-        keepAlive = false
-        switch phase {
-        case .handshake, .lingering:
-            close()
-        case .idle where !requestStarted:
-            close()
-        case .streaming:
-            stream?.markClosed()
-        case .idle, .body, .responding, .closed:
-            break
+        switch lifecycle.beginShutdown() {
+        case .closeNow: close()
+        case .endStream: stream?.markClosed()
+        case .finishExchange: break
         }
     }
 }

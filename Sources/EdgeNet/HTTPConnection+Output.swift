@@ -13,24 +13,27 @@ extension HTTPConnection {
         let bodyForbidden = isHead || code == 204 || code == 304 || (100..<200).contains(code)
         switch response.body {
         case .bytes(let bytes):
+            // An HTTP/1.0 client keeps the connection only when told `Connection: keep-alive`,
+            // which the encoder writes for a 1.0 status line (RFC 9112 §9.3, RFC 9110 §6.2).
             HTTPResponseEncoder.encodeHead(
                 response.status, headers: response.headers,
                 framing: .length(bodyForbidden && !isHead ? 0 : bytes.count),
-                keepAlive: keepAlive, into: &output)
+                keepAlive: lifecycle.keepAlive, version: requestIsHTTP11 ? .http1_1 : .http1_0, into: &output)
             if !bodyForbidden { output.append(contentsOf: bytes) }
             responseDone()
         case .stream(let produce):
             if bodyForbidden {
                 HTTPResponseEncoder.encodeHead(
-                    response.status, headers: response.headers, framing: .chunked, keepAlive: keepAlive, into: &output)
+                    response.status, headers: response.headers, framing: .chunked, keepAlive: lifecycle.keepAlive,
+                    into: &output)
                 responseDone()
                 return
             }
             streamChunked = requestIsHTTP11
-            if !streamChunked { keepAlive = false }
+            apply(lifecycle.streamStarted(chunked: streamChunked))
             HTTPResponseEncoder.encodeHead(
                 response.status, headers: response.headers, framing: streamChunked ? .chunked : .closeDelimited,
-                keepAlive: keepAlive, into: &output)
+                keepAlive: lifecycle.keepAlive, into: &output)
             startStream(produce)
         }
     }
@@ -40,16 +43,13 @@ extension HTTPConnection {
         context.logger.debug(
             "request refused", [("status", .int(status.code)), ("reason", .string(reason)), ("peer", .string(peer))])
         let text = Array("\(status.code) \(status.reason): \(reason)\n".utf8)
-        keepAlive = false
         HTTPResponseEncoder.encodeHead(
             status, headers: ["Content-Type": "text/plain; charset=utf-8"], framing: .length(text.count),
             keepAlive: false, into: &output)
         output.append(contentsOf: text)
         head = nil
         body = []
-        phase = .idle
-        closeAfterFlush = true
-        setDeadline(.max)
+        apply(lifecycle.refused())
     }
 
     /// Writes as much of the queue as the socket takes. When it empties: closes (or starts
@@ -92,17 +92,19 @@ extension HTTPConnection {
             context.queuedOutputBytes.add(after - accountedOutput, ordering: .relaxed)
             accountedOutput = after
         }
-        if after != before && phase == .idle && after > watermark {
-            setDeadline(MonotonicClock.now() + context.idleTimeout)
+        if after != before && phase == .idle && after > watermark { apply(lifecycle.outputHeld()) }
+        if after == 0 {
+            switch lifecycle.outputEmptied() {
+            case .nothing: break
+            case .close:
+                close()
+                return
+            case .linger:
+                startLingering()
+                return
+            }
         }
-        if after == 0 && closeAfterFlush {
-            startLingering()
-            return
-        }
-        if after <= watermark / 2, let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume(returning: true)
-        }
+        if after <= watermark / 2 && !drainWaiters.isEmpty { resumeDrainWaiters(true) }
         if before > watermark && after <= watermark
             && phase == .idle
         {
@@ -117,10 +119,10 @@ extension HTTPConnection {
         var wanted: UInt32 = 0
         // While a reply is pending or the queue is over the watermark no request is parsed, so
         // input piles up in the parser: stop reading once it holds `inputLimit` bytes.
-        let holding =
-            phase == .responding || phase == .streaming || pendingOutput > watermark
-        let inputFull = holding && parser.bufferedByteCount >= context.inputLimit
-        if !peerClosed && !inputFull { wanted |= EventLoop.readable | EventLoop.peerClosed }
+        let inputFull =
+            lifecycle.holdsInput(outputOverWatermark: pendingOutput > watermark)
+            && parser.bufferedByteCount >= context.inputLimit
+        if !lifecycle.peerClosed && !inputFull { wanted |= EventLoop.readable | EventLoop.peerClosed }
         if pendingOutput > 0 || tlsReadNeedsWritable { wanted |= EventLoop.writable }
         if wanted != interest {
             interest = wanted
@@ -131,22 +133,16 @@ extension HTTPConnection {
     /// Shuts the write side after the last response and drops input until the peer closes or
     /// the linger time passes.
     private func startLingering() {
-        guard phase != .lingering && phase != .closed else { return }
-        if peerClosed {
-            close()
-            return
-        }
         tls?.shutdown()
         shutdown(fd, Int32(SHUT_WR))
-        phase = .lingering
-        setDeadline(MonotonicClock.now() + context.lingerTimeout)
+        apply(.linger)
         updateInterest()
     }
 
     /// Closes the socket now: ends a running stream, fails a waiting writer, frees the slot.
     func close() {
         guard phase != .closed else { return }
-        phase = .closed
+        lifecycle.closed()
         if let timerID { loop.cancelTimer(timerID) }
         timerID = nil
         if accountedOutput != 0 { context.queuedOutputBytes.subtract(accountedOutput, ordering: .relaxed) }
@@ -155,13 +151,17 @@ extension HTTPConnection {
         outputOffset = 0
         stream?.markClosed()
         stream = nil
-        if let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume(returning: false)
-        }
+        resumeDrainWaiters(false)
         tls = nil
         loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(fd)
+    }
+
+    /// Wakes every parked stream writer with `result` (true: go on writing; false: stop).
+    func resumeDrainWaiters(_ result: Bool) {
+        let waiters = drainWaiters
+        drainWaiters = []
+        for waiter in waiters { waiter.resume(returning: result) }
     }
 }

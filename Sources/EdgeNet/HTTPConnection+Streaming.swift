@@ -3,12 +3,10 @@ import EdgeHTTP
 extension HTTPConnection {
     /// Runs a streamed body's producer as a task, handing it a `ConnectionResponseStream`.
     func startStream(_ produce: @escaping @Sendable (ResponseStream) async -> Void) {
-        phase = .streaming
-        setDeadline(.max)
         let responseStream = ConnectionResponseStream(
             connection: self, heartbeat: context.configuration.heartbeatInterval)
         stream = responseStream
-        if shuttingDown { responseStream.markClosed() }
+        if lifecycle.shuttingDown { responseStream.markClosed() }
         writeQueued()
         Task {
             await produce(responseStream)
@@ -37,7 +35,7 @@ extension HTTPConnection {
         if phase == .closed {
             done.resume(returning: false)
         } else if pendingOutput > watermark {
-            drainWaiter = done
+            drainWaiters.append(done)
         } else {
             done.resume(returning: true)
         }
@@ -49,12 +47,9 @@ extension HTTPConnection {
         guard phase == .streaming, stream === source else { return }
         source.markClosed()
         stream = nil
-        if let waiter = drainWaiter {
-            drainWaiter = nil
-            waiter.resume(returning: false)
-        }
+        resumeDrainWaiters(false)
         if streamChunked { output.append(contentsOf: HTTPResponseEncoder.lastChunk) }
         responseDone()
-        if phase == .idle && !closeAfterFlush { drive() } else { writeQueued() }
+        if lifecycle.acceptsRequests { drive() } else { writeQueued() }
     }
 }

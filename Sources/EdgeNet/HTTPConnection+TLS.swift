@@ -6,9 +6,7 @@ extension HTTPConnection {
         guard let tls else { return }
         switch tls.handshake() {
         case .done:
-            phase = .idle
-            requestStarted = false
-            setDeadline(MonotonicClock.now() + context.headerTimeout)
+            apply(lifecycle.handshakeFinished())
             readAvailable()
         case .wantRead:
             setHandshakeInterest(EventLoop.readable | EventLoop.peerClosed)

@@ -28,21 +28,15 @@ extension HTTPConnection {
         deadlinePassed()
     }
 
-    /// The current phase ran out of time: a silent close when nothing was asked (idle
-    /// keep-alive, a handshake that never finished, lingering), 408 for a request that stalled
-    /// (RFC 9110 §15.5.9).
+    /// The current phase ran out of time: the lifecycle says whether that is a silent close or
+    /// a 408.
     private func deadlinePassed() {
-        switch phase {
-        case .handshake, .lingering, .closed:
-            close()
-        case .idle where !requestStarted || pendingOutput > 0:
-            // Nothing asked, or a reader that stopped reading: nothing useful to send.
-            close()
-        case .idle, .body:
+        switch lifecycle.deadlinePassed(outputPending: pendingOutput > 0) {
+        case .nothing: break
+        case .close: close()
+        case .respondRequestTimeout:
             sendError(.requestTimeout, "the request did not arrive in time")
             writeQueued()
-        case .responding, .streaming:
-            break
         }
     }
 }

@@ -9,32 +9,15 @@ import EdgeHTTP
 /// out through a write queue, with keep-alive, pipelining, `Expect: 100-continue`, timeouts and
 /// streamed bodies.
 ///
-/// The protocol decisions live in `HTTPRequestParser` (a pure state machine); this class only
-/// moves bytes and keeps the phase of the exchange. Requests are answered strictly in order
+/// The decisions live in two pure state machines: `HTTPRequestParser` (message framing) and
+/// `HTTPConnectionLifecycle` (phases, keep-alive, timeouts, EOF, shutdown); this class moves
+/// bytes and carries out what they answer. Requests are answered strictly in order
 /// (RFC 9112 §9.3.2): while one is answered later or streamed, the parser is not asked for the
 /// next, and input waiting in it is bounded by `inputLimit`.
 ///
 /// `@unchecked Sendable`: every member is touched on the owner loop's thread only; tasks that
 /// answer `.later` or stream a body come back through `loop.execute`.
 final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
-    /// Where the connection stands.
-    enum Phase {
-        /// TLS handshake in progress.
-        case handshake
-        /// Waiting for (the rest of) a request head.
-        case idle
-        /// Head received, body arriving.
-        case body
-        /// The responder is working on a `.later` reply.
-        case responding
-        /// A streamed body is being written.
-        case streaming
-        /// Last response queued; the write side is shut and input is read and dropped until the
-        /// peer closes, so the peer sees our response rather than a reset (RFC 9112 §9.6).
-        case lingering
-        case closed
-    }
-
     let fd: Int32
     let peer: String
     unowned let owner: HTTPServerLoop
@@ -47,17 +30,9 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     var accountedOutput = 0
     var tls: TLSSession?
     var parser = HTTPRequestParser()
-    var phase: Phase = .idle
+    var lifecycle: HTTPConnectionLifecycle
     var head: HTTPRequestHead?
     var body: [UInt8] = []
-    /// Whether the response being produced lets the connection stay open.
-    var keepAlive = true
-    /// Close once the write queue is empty.
-    var closeAfterFlush = false
-    var peerClosed = false
-    var shuttingDown = false
-    /// Bytes of the current request have arrived (so a timeout answers 408, not silence).
-    var requestStarted = false
     var output: [UInt8] = []
     var outputOffset = 0
     var interest: UInt32 = EventLoop.readable | EventLoop.peerClosed
@@ -69,7 +44,8 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     var streamChunked = true
     /// The request being answered is HTTP/1.1 or later (so chunked framing is understood).
     var requestIsHTTP11 = true
-    var drainWaiter: CheckedContinuation<Bool, Never>?
+    /// Stream writers parked until the queue drains (a heartbeat and the body may both wait).
+    var drainWaiters: [CheckedContinuation<Bool, Never>] = []
     private var driving = false
 
     init(fd: Int32, peer: String, owner: HTTPServerLoop) {
@@ -80,25 +56,22 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         context = owner.context
         readBuffer = owner.readBuffer
         watermark = owner.context.configuration.streamHighWatermark
+        lifecycle = HTTPConnectionLifecycle(tls: owner.context.tls != nil)
     }
 
     var pendingOutput: Int { output.count - outputOffset }
+    var phase: HTTPConnectionLifecycle.State { lifecycle.state }
 
     /// Called once after registration: arms the first deadline and starts TLS when configured.
     func start() {
-        let now = MonotonicClock.now()
+        apply(lifecycle.initialDeadline)
         if let tlsContext = context.tls {
             guard let session = tlsContext.makeSession(fd: fd) else {
                 close()
                 return
             }
             tls = session
-            phase = .handshake
-            setDeadline(now + context.handshakeTimeout)
             continueHandshake()
-        } else {
-            requestStarted = false
-            setDeadline(now + context.headerTimeout)
         }
     }
 
@@ -112,7 +85,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
             }
             return
         }
-        if events & (EventLoop.hangUp | EventLoop.failed) != 0 && peerClosed {
+        if events & (EventLoop.hangUp | EventLoop.failed) != 0 && lifecycle.peerClosed {
             // Both directions are gone (or the socket failed) after the peer's EOF: nothing more
             // can be delivered, and level-triggered HUP would wake us forever.
             close()
@@ -137,6 +110,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     func readAvailable() {
         let buffer = readBuffer
         var received = false
+        var endOfInput = false
         for _ in 0..<(tls == nil ? 1 : 16) {
             let count: Int
             if let tls {
@@ -159,34 +133,26 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
                 return
             }
             if count == 0 {
-                peerClosed = true
+                endOfInput = true
                 break
             }
             received = true
             if phase == .lingering { continue }
             parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            if phase == .idle && !requestStarted {
-                requestStarted = true
-                setDeadline(MonotonicClock.now() + context.headerTimeout)
-            } else if phase == .body {
-                setDeadline(MonotonicClock.now() + context.bodyTimeout)
-            }
+            apply(lifecycle.inputArrived())
         }
-        if peerClosed { handlePeerClosed() } else if received && phase != .lingering { drive() }
-        if phase != .closed { updateInterest() }
-    }
-
-    private func handlePeerClosed() {
-        switch phase {
-        case .streaming, .lingering, .handshake, .closed:
-            close()
-        case .responding:
-            // The reply is still wanted (the client may only have shut its sending side);
-            // `drive()` closes once it and any requests pipelined before the EOF are answered.
-            break
-        case .idle, .body:
+        if endOfInput {
+            switch lifecycle.peerFinished() {
+            case .close: close()
+            // The client may only have shut its sending side: what it asked is still answered,
+            // and `drive()` closes once the requests before the EOF are.
+            case .waitForReply: break
+            case .answerWhatArrived: drive()
+            }
+        } else if received && phase != .lingering {
             drive()
         }
+        if phase != .closed { updateInterest() }
     }
 
     /// Takes parser events and answers complete requests, in order, until the parser needs more
@@ -198,12 +164,10 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
         var heldByOutput = true
         while heldByOutput {
             heldByOutput = false
-            while (phase == .idle || phase == .body) && !closeAfterFlush {
+            while lifecycle.acceptsRequests {
                 if pendingOutput > watermark {
-                    // The client is slow to read: a stall, not slow headers, so the idle timeout
-                    // (renewed by every write that makes progress) applies instead.
                     heldByOutput = true
-                    setDeadline(MonotonicClock.now() + context.idleTimeout)
+                    apply(lifecycle.outputHeld())
                     break
                 }
                 guard let event = parser.next() else { break }
@@ -219,11 +183,19 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
             // Go on at once if the write emptied the queue; otherwise writable resumes us.
             if heldByOutput && (pendingOutput > watermark || phase == .closed) { heldByOutput = false }
         }
-        // After the peer's EOF no further request can complete: once everything parsed is
-        // answered, close (RFC 9112 §9.6).
-        if peerClosed && (phase == .idle || phase == .body) && pendingOutput <= watermark && !closeAfterFlush {
-            closeAfterFlush = true
-            writeQueued()
+        if lifecycle.inputExhausted(outputHeld: pendingOutput > watermark) { writeQueued() }
+    }
+
+    /// Arms the deadline the lifecycle asked for.
+    func apply(_ deadline: HTTPConnectionLifecycle.Deadline) {
+        switch deadline {
+        case .unchanged: return
+        case .none: setDeadline(.max)
+        case .handshake: setDeadline(MonotonicClock.now() + context.handshakeTimeout)
+        case .header: setDeadline(MonotonicClock.now() + context.headerTimeout)
+        case .body: setDeadline(MonotonicClock.now() + context.bodyTimeout)
+        case .idle: setDeadline(MonotonicClock.now() + context.idleTimeout)
+        case .linger: setDeadline(MonotonicClock.now() + context.lingerTimeout)
         }
     }
 }

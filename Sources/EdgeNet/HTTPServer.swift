@@ -52,6 +52,9 @@ public final class HTTPServer: Sendable {
         var loops: [HTTPServerLoop] = []
         var port = configuration.port
         do {
+            // Our loops share the port through SO_REUSEPORT, and so could another process that
+            // sets it: make sure no one else listens there first.
+            if port != 0 { close(try TCPListener.bind(host: configuration.host, port: port, reusePort: false).fd) }
             for index in 0..<configuration.eventLoops {
                 let (fd, bound) = try TCPListener.bind(host: configuration.host, port: port)
                 port = bound

@@ -20,5 +20,6 @@ public struct NetError: Error, Sendable, CustomStringConvertible, Equatable {
         NetError(code: code, message: "\(what): \(String(cString: strerror(value))) (errno \(value))")
     }
 
+    /// `code: message`, for logs and error output.
     public var description: String { "\(code): \(message)" }
 }

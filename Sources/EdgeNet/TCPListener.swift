@@ -12,7 +12,11 @@ import CShims
 public enum TCPListener {
     /// Binds and listens on `host:port` (IPv4 dotted quad or IPv6 literal); returns the descriptor
     /// and the bound port.
-    public static func bind(host: String, port: Int, backlog: Int32 = 1024) throws -> (fd: Int32, port: Int) {
+    /// `reusePort: false` binds alone: it fails while any other socket listens on the port, even
+    /// one that set `SO_REUSEPORT` (which would otherwise share the port silently).
+    public static func bind(
+        host: String, port: Int, reusePort: Bool = true, backlog: Int32 = 1024
+    ) throws -> (fd: Int32, port: Int) {
         guard (0...65535).contains(port) else {
             throw NetError(code: "bad_port", message: "port \(port) is outside 0...65535")
         }
@@ -37,7 +41,7 @@ public enum TCPListener {
         guard fd >= 0 else { throw NetError.system("socket_failed", "socket") }
         var on: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, socklen_t(MemoryLayout<Int32>.size))
+        if reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, socklen_t(MemoryLayout<Int32>.size)) }
         let rc: Int32
         if family == AF_INET {
             rc = withUnsafePointer(to: &v4) {

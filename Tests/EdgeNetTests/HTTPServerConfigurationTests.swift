@@ -88,4 +88,18 @@ struct HTTPServerConfigurationTests {
             (error as? NetError)?.code == "bind_failed"
         }
     }
+
+    @Test("a second server on a port the first one holds fails to start instead of sharing it")
+    func secondServerOnSamePort() throws {
+        let first = try TestServer()
+        defer { first.stop() }
+        let second = try HTTPServer(
+            configuration: .init(port: first.port, eventLoops: 1), responder: RoutedResponder(),
+            logger: Logger(label: "t", level: .error))
+        #expect {
+            try second.start()
+        } throws: { error in
+            (error as? NetError)?.code == "bind_failed"
+        }
+    }
 }

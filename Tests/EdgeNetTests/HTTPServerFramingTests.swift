@@ -98,6 +98,21 @@ struct HTTPServerFramingTests {
         #expect(closed)
     }
 
+    @Test("HTTP/1.0 with Connection: keep-alive is told keep-alive and can send a second request")
+    func http10KeepAlive() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let (first, second) = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let first = client.receive(until: "ok\n")
+            client.send("GET /health HTTP/1.0\r\n\r\n")
+            return (first, client.receiveUntilClosed())
+        }
+        #expect(first.contains("Connection: keep-alive\r\n"), "\(first)")
+        #expect(second.text.hasSuffix("ok\n") && second.closed)
+    }
+
     @Test("HTTP/1.0 without keep-alive gets one response and a close")
     func http10() async throws {
         let server = try TestServer()

@@ -63,6 +63,19 @@ struct HTTPServerSlowClientTests {
         #expect(closed)
     }
 
+    @Test("a body that stops arriving is answered 408 after the body timeout")
+    func stalledBody() async throws {
+        let server = try TestServer { $0.bodyTimeout = .milliseconds(500) }
+        defer { server.stop() }
+        let (text, closed) = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+            return client.receiveUntilClosed()
+        }
+        #expect(text.hasPrefix("HTTP/1.1 408 "), "\(text)")
+        #expect(closed)
+    }
+
     @Test("an idle keep-alive connection is closed after the idle timeout, without a response")
     func idleTimeout() async throws {
         let server = try TestServer { $0.idleTimeout = .milliseconds(300) }

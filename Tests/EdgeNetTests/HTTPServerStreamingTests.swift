@@ -93,6 +93,43 @@ struct HTTPServerStreamingTests {
         #expect(await eventually { server.server.openConnections == 0 })
     }
 
+    @Test("an SSE body and its heartbeats both parked by back-pressure are both released when the client leaves")
+    func parkedWritersReleased() async throws {
+        let probe = StreamProbe()
+        let payload = String(repeating: "x", count: 8 * 1024)
+        var routes = RoutedResponder()
+        routes.add(.get, "/sse-flood") { _ in
+            .now(
+                HTTPResponse(
+                    body: .stream { stream in
+                        await ServerSentEventWriter.serve(stream: stream, heartbeatInterval: .milliseconds(10)) {
+                            writer in
+                            while await writer.send(ServerSentEvent(data: payload)) {
+                                probe.writes.add(1, ordering: .relaxed)
+                            }
+                        }
+                        probe.finished.store(true, ordering: .relaxed)
+                    }))
+        }
+        let server = try TestServer(routes) { $0.streamHighWatermark = 16 * 1024 }
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        client.setSmallReceiveBuffer()
+        client.send("GET /sse-flood HTTP/1.1\r\nHost: x\r\n\r\n")
+        var last = -1
+        var stuck = false
+        for _ in 0..<100 where !stuck {
+            try await Task.sleep(for: .milliseconds(200))
+            let now = probe.writeCount
+            stuck = now == last && now > 0
+            last = now
+        }
+        #expect(stuck, "the body is parked by back-pressure")
+        try await Task.sleep(for: .milliseconds(100))  // heartbeats come due and park too
+        shutdown(client.fd, Int32(SHUT_RDWR))
+        #expect(await eventually { probe.done }, "the stream's handler returned")
+    }
+
     @Test("a client that never reads an endless stream holds bounded memory, and others are still served")
     func backPressure() async throws {
         let probe = StreamProbe()

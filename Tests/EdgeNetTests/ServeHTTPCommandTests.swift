@@ -83,7 +83,8 @@ struct ServeHTTPCommandTests {
         #expect(await eventually { events.stdoutText.contains("data: 2\n") }, "the stream is running")
         server.child.signal(SIGTERM)
         #expect(await eventually { server.child.stderrText.contains("\"msg\":\"shutting down\"") })
-        let refused = !TestSupport.isListening(port: port)
+        // The loops close their listeners just after the log line; wait for that, not for long.
+        let refused = await eventually(timeout: 2) { !TestSupport.isListening(port: port) }
         #expect(refused, "new connections are refused while draining")
         #expect(slow.isRunning, "the slow request was still in flight when new connections were refused")
 
