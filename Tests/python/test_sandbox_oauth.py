@@ -143,3 +143,13 @@ def test_admin_mints_tokens_for_a_demo_user(sandbox):
     assert status == 200 and refreshed["access_token"] != tokens["access_token"]
     assert sandbox.admin("POST", "/admin/tokens", {"login": "mallory"})[0] == 400
     assert sandbox.request("POST", "/admin/tokens", body={"login": "alex"})[0] == 401
+
+
+def test_latency_faults_delay_but_still_answer_and_are_counted(sandbox):
+    token = sandbox.access_token()
+    sandbox.admin("POST", "/admin/faults", {"pathPattern": "/marketdata/v1/quotes", "latencyMs": 50, "count": 2})
+    for remaining in (1, None):
+        status, headers, body = sandbox.request("GET", "/marketdata/v1/quotes?symbols=AAPL", token)
+        assert status == 200 and "AAPL" in body and headers["Schwab-Client-CorrelId"]
+        _, _, listed = sandbox.admin("GET", "/admin/faults")
+        assert [f["remaining"] for f in listed["faults"]] == ([remaining] if remaining else [])
