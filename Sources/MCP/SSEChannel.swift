@@ -1,0 +1,142 @@
+import EdgeCore
+import EdgeHTTP
+import Synchronization
+
+/// One logical SSE stream of a session (a POST's reply stream, the GET stream, or the legacy
+/// `/sse` stream): messages are logged with ids `<key>-<sequence>` and pumped to whichever HTTP
+/// connection is attached, so a client that reconnects with `Last-Event-ID` misses nothing still
+/// in the log (MCP spec 2025-11-25, basic/transports "Resumability and Redelivery").
+///
+/// Thread-safe: all state sits behind one `Mutex`; waiters are resumed outside the lock.
+public final class SSEChannel: Sendable {
+    /// The stream's key inside its session (`g`, `p7`, `legacy`).
+    public let key: String
+    /// Whether events carry `id:` fields (the legacy transport has no resumption).
+    public let numbered: Bool
+
+    private struct State {
+        var log: SSEEventLog
+        var closed = false
+        var detachEpoch = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+    }
+    private let state: Mutex<State>
+
+    /// A channel keeping `replayCapacity` events for replay.
+    public init(key: String, replayCapacity: Int, numbered: Bool = true) {
+        self.key = key
+        self.numbered = numbered
+        state = Mutex(State(log: SSEEventLog(capacity: replayCapacity)))
+    }
+
+    /// The event id of sequence number `sequence` on this channel.
+    public func eventID(_ sequence: Int) -> String { "\(key)-\(sequence)" }
+
+    /// Splits an event id into its channel key and sequence number.
+    public static func parseEventID(_ text: String) -> (key: String, sequence: Int)? {
+        guard let dash = text.lastIndex(of: "-"), let sequence = Int(text[text.index(after: dash)...]), sequence >= 0
+        else { return nil }
+        return (String(text[..<dash]), sequence)
+    }
+
+    /// Logs a message event; false once the channel is closed.
+    @discardableResult
+    public func publish(_ message: JSONRPCMessage) -> Bool {
+        publish(event: "message", data: String(decoding: message.bytes, as: UTF8.self))
+    }
+
+    /// Logs an event with this type and data (and `retry:` when given); false once closed.
+    @discardableResult
+    public func publish(event: String?, data: String, retry: Int? = nil) -> Bool {
+        let (accepted, woken) = state.withLock { s -> (Bool, [CheckedContinuation<Void, Never>]) in
+            guard !s.closed else { return (false, []) }
+            _ = s.log.append { sequence in
+                ServerSentEvent(id: numbered ? eventID(sequence) : nil, event: event, data: data, retry: retry).encoded
+            }
+            return (true, takeWaiters(&s))
+        }
+        for waiter in woken { waiter.resume() }
+        return accepted
+    }
+
+    /// Ends the channel: attached pumps send what is left and finish.
+    public func close() {
+        let woken = state.withLock { s in
+            s.closed = true
+            return takeWaiters(&s)
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    /// Ends the current HTTP connection without ending the channel (SSE polling).
+    public func detachCurrent() {
+        let woken = state.withLock { s in
+            s.detachEpoch += 1
+            return takeWaiters(&s)
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    /// Whether the channel is closed.
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// The newest sequence number.
+    public var lastSequence: Int { state.withLock { $0.log.lastSequence } }
+
+    private func takeWaiters(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
+        let waiters = Array(s.waiters.values)
+        s.waiters.removeAll()
+        return waiters
+    }
+
+    /// Writes every logged event after `sequence` to `stream`, then follows new ones until the
+    /// channel closes, the client goes away or `detachCurrent` is called; sends a comment
+    /// heartbeat after each idle `heartbeat`.
+    public func pump(to stream: any ResponseStream, after sequence: Int, heartbeat: Duration) async {
+        var last = sequence
+        let epoch = state.withLock { $0.detachEpoch }
+        while true {
+            let (next, closed, detached) = state.withLock { s in
+                (s.log.event(after: last), s.closed, s.detachEpoch != epoch)
+            }
+            if let next {
+                guard await stream.write(next.bytes) else { return }
+                last = next.sequence
+                continue
+            }
+            if closed || detached || stream.isClosed { return }
+            let woke = await waitForChange(after: last, epoch: epoch, timeout: heartbeat)
+            if !woke, !(await stream.write(ServerSentEvent.comment("heartbeat"))) { return }
+        }
+    }
+
+    /// Suspends until something is published, the channel closes or detaches, or `timeout`
+    /// passes; returns false on timeout.
+    private func waitForChange(after sequence: Int, epoch: Int, timeout: Duration) async -> Bool {
+        let woke = Atomic<Bool>(false)
+        let id = state.withLock { s -> Int in
+            s.nextWaiter += 1
+            return s.nextWaiter
+        }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if s.closed || s.detachEpoch != epoch || s.log.lastSequence > sequence { return true }
+                s.waiters[id] = continuation
+                return false
+            }
+            if ready {
+                woke.store(true, ordering: .relaxed)
+                continuation.resume()
+            }
+        }
+        timer.cancel()
+        if woke.load(ordering: .relaxed) { return true }
+        return state.withLock { s in s.closed || s.detachEpoch != epoch || s.log.lastSequence > sequence }
+    }
+}
