@@ -17,7 +17,7 @@ public final class SSEChannel: Sendable {
     private struct State {
         var log: SSEEventLog
         var closed = false
-        var detachEpoch = 0
+        var detachAt: Int?
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
     }
@@ -69,10 +69,12 @@ public final class SSEChannel: Sendable {
         for waiter in woken { waiter.resume() }
     }
 
-    /// Ends the current HTTP connection without ending the channel (SSE polling).
+    /// Ends the HTTP connection once it has delivered what is logged now, without ending the
+    /// channel (SSE polling): the client reconnects with `Last-Event-ID` and a new connection
+    /// carries on from there.
     public func detachCurrent() {
         let woken = state.withLock { s in
-            s.detachEpoch += 1
+            s.detachAt = s.log.lastSequence
             return takeWaiters(&s)
         }
         for waiter in woken { waiter.resume() }
@@ -95,25 +97,24 @@ public final class SSEChannel: Sendable {
     /// heartbeat after each idle `heartbeat`.
     public func pump(to stream: any ResponseStream, after sequence: Int, heartbeat: Duration) async {
         var last = sequence
-        let epoch = state.withLock { $0.detachEpoch }
         while true {
-            let (next, closed, detached) = state.withLock { s in
-                (s.log.event(after: last), s.closed, s.detachEpoch != epoch)
-            }
+            let (next, closed, detachAt) = state.withLock { s in (s.log.event(after: last), s.closed, s.detachAt) }
+            // A connection attached before the detach point ends once it has sent that event.
+            if let detachAt, sequence < detachAt, last >= detachAt { return }
             if let next {
                 guard await stream.write(next.bytes) else { return }
                 last = next.sequence
                 continue
             }
-            if closed || detached || stream.isClosed { return }
-            let woke = await waitForChange(after: last, epoch: epoch, timeout: heartbeat)
+            if closed || stream.isClosed { return }
+            let woke = await waitForChange(after: last, detachAt: detachAt, timeout: heartbeat)
             if !woke, !(await stream.write(ServerSentEvent.comment("heartbeat"))) { return }
         }
     }
 
     /// Suspends until something is published, the channel closes or detaches, or `timeout`
     /// passes; returns false on timeout.
-    private func waitForChange(after sequence: Int, epoch: Int, timeout: Duration) async -> Bool {
+    private func waitForChange(after sequence: Int, detachAt: Int?, timeout: Duration) async -> Bool {
         let woke = Atomic<Bool>(false)
         let id = state.withLock { s -> Int in
             s.nextWaiter += 1
@@ -126,7 +127,7 @@ public final class SSEChannel: Sendable {
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { s -> Bool in
-                if s.closed || s.detachEpoch != epoch || s.log.lastSequence > sequence { return true }
+                if s.closed || s.detachAt != detachAt || s.log.lastSequence > sequence { return true }
                 s.waiters[id] = continuation
                 return false
             }
@@ -137,6 +138,6 @@ public final class SSEChannel: Sendable {
         }
         timer.cancel()
         if woke.load(ordering: .relaxed) { return true }
-        return state.withLock { s in s.closed || s.detachEpoch != epoch || s.log.lastSequence > sequence }
+        return state.withLock { s in s.closed || s.detachAt != detachAt || s.log.lastSequence > sequence }
     }
 }
