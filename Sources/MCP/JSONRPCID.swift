@@ -6,7 +6,9 @@ import EdgeCore
 /// (MCP spec 2025-11-25, basic "Requests"). The id is echoed byte for byte in the response, so a
 /// string `"1"` and a number `1` stay distinct.
 public enum JSONRPCID: Hashable, Sendable, CustomStringConvertible {
+    /// A string id.
     case string(String)
+    /// An integer id.
     case number(Int)
 
     /// The id as it appears in JSON.

@@ -51,7 +51,9 @@ public enum JSONRPCMessage: Sendable, Equatable {
 /// A batch keeps each element's own outcome, so one bad element is answered with its error
 /// while the others still run.
 public enum JSONRPCBody: Sendable, Equatable {
+    /// One message object.
     case single(JSONRPCMessage)
+    /// An array of messages, each decoded on its own.
     case batch([Result<JSONRPCMessage, JSONRPCError>])
 }
 

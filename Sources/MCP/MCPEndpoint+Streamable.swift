@@ -153,6 +153,11 @@ extension MCPEndpoint {
             after = sequence
         } else {
             channel = live.addChannel(prefix: "g", replayCapacity: configuration.replayCapacity)
+            // One GET stream at a time: each message goes on exactly one stream (MCP spec
+            // 2025-11-25, basic/transports "Multiple Connections").
+            guard channel.attachedConnections == 0 else {
+                return Self.failure(HTTPStatus(409), .invalidRequest("a GET stream is already open for this session"))
+            }
             after = channel.lastSequence
         }
         let start = min(after, channel.lastSequence)

@@ -18,6 +18,7 @@ public final class SSEChannel: Sendable {
         var log: SSEEventLog
         var closed = false
         var detachAt: Int?
+        var attached = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
     }
@@ -83,6 +84,9 @@ public final class SSEChannel: Sendable {
     /// Whether the channel is closed.
     public var isClosed: Bool { state.withLock { $0.closed } }
 
+    /// How many HTTP connections are pumping this channel now.
+    public var attachedConnections: Int { state.withLock { $0.attached } }
+
     /// The newest sequence number.
     public var lastSequence: Int { state.withLock { $0.log.lastSequence } }
 
@@ -97,6 +101,8 @@ public final class SSEChannel: Sendable {
     /// heartbeat after each idle `heartbeat`.
     public func pump(to stream: any ResponseStream, after sequence: Int, heartbeat: Duration) async {
         var last = sequence
+        state.withLock { $0.attached += 1 }
+        defer { state.withLock { $0.attached -= 1 } }
         while true {
             let (next, closed, detachAt) = state.withLock { s in (s.log.event(after: last), s.closed, s.detachAt) }
             // A connection attached before the detach point ends once it has sent that event.

@@ -8,7 +8,20 @@ import EdgeCore
 /// default dialect from MCP spec 2025-11-25 (server/tools "inputSchema").
 public struct ValueSchema: Sendable {
     /// The JSON type.
-    public enum Kind: String, Sendable { case string, integer, number, boolean, array, object }
+    public enum Kind: String, Sendable {
+        /// `"string"`.
+        case string
+        /// `"integer"`.
+        case integer
+        /// `"number"`.
+        case number
+        /// `"boolean"`.
+        case boolean
+        /// `"array"`.
+        case array
+        /// `"object"`.
+        case object
+    }
 
     /// The JSON type of the value.
     public var kind: Kind

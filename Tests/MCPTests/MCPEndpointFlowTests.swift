@@ -245,4 +245,29 @@ struct MCPEndpointFlowTests {
         await pump.value
         #expect(await endpoint.handle(H.request(.post, url, body: Self.call(3, "status", "{}"))).status.code == 404)
     }
+
+    @Test("one GET stream per session: a second one is 409; once the first closes a new one opens")
+    func oneGetStream() async throws {
+        let endpoint = try H.endpoint()
+        let id = try #require(await H.open(endpoint))
+        let headers = [("Mcp-Session-Id", id), ("Accept", "text/event-stream")]
+        let first = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
+        #expect(first.status.code == 200)
+        let stream = CollectingStream()
+        guard case .stream(let body) = first.body else {
+            Issue.record("not a stream")
+            return
+        }
+        let pump = Task { await body(stream) }
+        var second = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
+        for _ in 0..<200 where second.status.code == 200 {
+            try await Task.sleep(for: .milliseconds(10))
+            second = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
+        }
+        #expect(second.status.code == 409)
+        stream.finish()
+        await pump.value
+        let third = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
+        #expect(third.status.code == 200)
+    }
 }
