@@ -76,8 +76,12 @@ public struct ToolContext: Sendable {
     /// object of primitives.
     public func elicit(message: String, schema: ToolSchema) async -> ElicitationResult {
         guard let request else { return .unsupported("this call cannot carry a question to the client") }
-        guard session.clientCapabilities["elicitation"] != nil else {
+        guard let capability = session.clientCapabilities["elicitation"] else {
             return .unsupported("the client did not declare the elicitation capability")
+        }
+        // 2025-11-25: `{}` means form only; `{url:{}}` alone means no form questions.
+        if capability["url"] != nil && capability["form"] == nil {
+            return .unsupported("the client accepts only URL-mode elicitation")
         }
         let params: JSONValue = .object([("message", .string(message)), ("requestedSchema", schema.jsonSchema)])
         switch await request("elicitation/create", params) {

@@ -38,8 +38,12 @@ enum EndpointHarness {
         return HTTPRequest(head: HTTPRequestHead(method: method, target: target, headers: all), body: Array(body.utf8))
     }
 
-    static func initializeBody(_ version: String, id: Int = 0, elicitation: Bool = false) -> String {
-        let caps = elicitation ? "{\"elicitation\":{}}" : "{}"
+    static func initializeBody(
+        _ version: String, id: Int = 0, elicitation: Bool = false, capabilities: String? = nil
+    )
+        -> String
+    {
+        let caps = capabilities ?? (elicitation ? "{\"elicitation\":{}}" : "{}")
         return
             "{\"jsonrpc\":\"2.0\",\"id\":\(id),\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"\(version)\","
             + "\"capabilities\":\(caps),\"clientInfo\":{\"name\":\"harness\",\"version\":\"1\"}}}"
@@ -47,10 +51,10 @@ enum EndpointHarness {
 
     /// Initializes a Streamable HTTP session and sends `notifications/initialized`; returns its id.
     static func open(
-        _ endpoint: MCPEndpoint, version: String = "2025-11-25", elicitation: Bool = false
+        _ endpoint: MCPEndpoint, version: String = "2025-11-25", elicitation: Bool = false, capabilities: String? = nil
     ) async -> String? {
-        let response = await endpoint.handle(
-            request(.post, "/mcp", body: initializeBody(version, elicitation: elicitation)))
+        let body = initializeBody(version, elicitation: elicitation, capabilities: capabilities)
+        let response = await endpoint.handle(request(.post, "/mcp", body: body))
         guard response.status.code == 200, let id = response.headers["Mcp-Session-Id"] else { return nil }
         let done = await endpoint.handle(
             request(

@@ -165,17 +165,19 @@ struct MCPEndpointFlowTests {
         #expect(final["result"]?["structuredContent"]?["confirmed"] == .bool(confirmed))
     }
 
-    @Test("without the elicitation capability the tool is told it is unsupported and reports isError")
-    func elicitationUnsupported() async throws {
+    @Test(
+        "without a form elicitation capability the tool is told it is unsupported and reports isError",
+        arguments: [("{}", "elicitation capability"), ("{\"elicitation\":{\"url\":{}}}", "URL-mode")])
+    func elicitationUnsupported(capabilities: String, reason: String) async throws {
         let endpoint = try H.endpoint()
-        let id = try #require(await H.open(endpoint, elicitation: false))
+        let id = try #require(await H.open(endpoint, capabilities: capabilities))
         let response = await endpoint.handle(
             H.request(
                 .post, "/mcp", body: Self.call(2, "echo", "{\"message\":\"m\",\"confirm\":true}"),
                 headers: [("Mcp-Session-Id", id)]))
         let final = try #require(await response.collect().events.last.flatMap { try? JSONValue.parse($0.data) })
         #expect(final["result"]?["isError"] == true)
-        #expect(final["result"]?["content"]?[0]?["text"]?.stringValue?.contains("elicitation capability") == true)
+        #expect(final["result"]?["content"]?[0]?["text"]?.stringValue?.contains(reason) == true)
     }
 
     @Test("notifications/cancelled stops the call in flight; status counts it")
