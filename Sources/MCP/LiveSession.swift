@@ -29,6 +29,15 @@ final class LiveSession: Sendable {
 
     var session: MCPSession { state.withLock { $0.session } }
 
+    /// True when dropping this session from memory loses nothing: a saved Streamable HTTP
+    /// session with no call running, no question pending and no open stream.
+    var isEvictable: Bool {
+        state.withLock { s in
+            s.session.transport == "streamable-http" && s.savedRevision == s.session.revision && s.tasks.isEmpty
+                && s.waiting.isEmpty && s.channels.values.allSatisfy { $0.attachedConnections == 0 }
+        }
+    }
+
     /// Feeds one client message to the state machine.
     func receive(_ message: JSONRPCMessage, server: MCPServerInfo) -> MCPSession.Action {
         state.withLock { $0.session.receive(message, server: server) }
@@ -42,6 +51,9 @@ final class LiveSession: Sendable {
             return s.session.record
         }
     }
+
+    /// Marks the record as not saved (the store refused it).
+    func markUnsaved() { state.withLock { $0.savedRevision = -1 } }
 
     /// Adds a channel, forgetting the oldest closed ones beyond `limit`.
     func addChannel(prefix: String, replayCapacity: Int, numbered: Bool = true, limit: Int = 32) -> SSEChannel {

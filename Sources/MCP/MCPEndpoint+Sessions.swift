@@ -12,6 +12,16 @@ extension MCPEndpoint {
     /// Registers a session created here.
     func register(_ live: LiveSession) {
         sessions.withLock { $0[live.id] = live }
+        trimLiveSessions()
+    }
+
+    /// Drops idle saved sessions from memory while more than `maxLiveSessions` live here.
+    func trimLiveSessions() {
+        let limit = max(1, configuration.maxLiveSessions)
+        sessions.withLock { table in
+            guard table.count > limit else { return }
+            for (id, live) in table where table.count > limit && live.isEvictable { table.removeValue(forKey: id) }
+        }
     }
 
     /// The live session `id` of `user`: from memory, else from the store (a session created on
@@ -25,18 +35,31 @@ extension MCPEndpoint {
             let session = MCPSession(record: record), session.id == id, session.user == user,
             session.state != .closed, session.transport == "streamable-http"
         else { return nil }
-        return sessions.withLock { table in
+        let live = sessions.withLock { table in
             if let raced = table[id] { return raced }
             let live = LiveSession(session, saved: true)
             table[id] = live
             return live
         }
+        trimLiveSessions()
+        return live
     }
 
     /// Saves the session record when it changed.
     func persist(_ live: LiveSession) async {
+        try? await save(live)
+    }
+
+    /// Saves the session record when it changed; on failure it stays marked unsaved, so the
+    /// next change tries again.
+    func save(_ live: LiveSession) async throws {
         guard let record = live.recordToSave() else { return }
-        try? await configuration.store.putJSON(storeKey(live.id), record)
+        do {
+            try await configuration.store.putJSON(storeKey(live.id), record)
+        } catch {
+            live.markUnsaved()
+            throw error
+        }
     }
 
     /// Ends a session here and in the store.

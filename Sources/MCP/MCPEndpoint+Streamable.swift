@@ -61,8 +61,16 @@ extension MCPEndpoint {
             if case .reply(let answer) = action { return Self.json(answer) }
             return Self.failure(.badRequest, .invalidRequest("initialize failed", id: id))
         }
+        do {
+            // Saved before the client learns the id, so any host can carry the session on.
+            try await save(live)
+        } catch {
+            return Self.failure(
+                .serviceUnavailable,
+                JSONRPCError(
+                    code: JSONRPCError.internalErrorCode, message: "the session could not be saved; try again", id: id))
+        }
         register(live)
-        await persist(live)
         return Self.json(answer, headers: ["Mcp-Session-Id": live.id])
     }
 

@@ -30,6 +30,9 @@ public final class MCPEndpoint: HTTPResponder {
         public var user: @Sendable (HTTPRequest) -> String
         /// Key prefix of session records in the store.
         public var keyPrefix: String
+        /// Sessions kept in memory; past this, idle saved ones are dropped (the store still has
+        /// them, so they come back on their next request).
+        public var maxLiveSessions: Int
 
         /// A configuration with development defaults: localhost hosts only, 15 s heartbeats,
         /// 256 replayable events per stream, one anonymous user.
@@ -37,7 +40,9 @@ public final class MCPEndpoint: HTTPResponder {
             server: MCPServerInfo, tools: ToolCatalog, store: any MCPSessionStore,
             allowedHosts: [String] = ["127.0.0.1", "localhost", "[::1]"], allowedOrigins: [String] = [],
             heartbeatInterval: Duration = .seconds(15), replayCapacity: Int = 256, retryMilliseconds: Int = 1000,
-            user: @escaping @Sendable (HTTPRequest) -> String = { _ in "anonymous" }, keyPrefix: String = "mcp/session/"
+            user: @escaping @Sendable (HTTPRequest) -> String = { _ in "anonymous" },
+            keyPrefix: String = "mcp/session/",
+            maxLiveSessions: Int = 1000
         ) {
             self.server = server
             self.tools = tools
@@ -49,6 +54,7 @@ public final class MCPEndpoint: HTTPResponder {
             self.retryMilliseconds = retryMilliseconds
             self.user = user
             self.keyPrefix = keyPrefix
+            self.maxLiveSessions = maxLiveSessions
         }
     }
 

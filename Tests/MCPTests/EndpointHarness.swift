@@ -11,7 +11,7 @@ enum EndpointHarness {
         name: "schwab-mcp-test", title: "Test server", version: "0.1.0", instructions: "Try echo.")
 
     static func endpoint(
-        store: any MCPSessionStore = InMemorySessionStore(),
+        store: any MCPSessionStore = InMemorySessionStore(), maxLiveSessions: Int = 1000,
         user: @escaping @Sendable (HTTPRequest) -> String = { _ in "u1" }
     ) throws -> MCPEndpoint {
         let tools = try ToolCatalog([BuiltinTools.status(server: server), BuiltinTools.echo])
@@ -19,7 +19,7 @@ enum EndpointHarness {
             configuration: .init(
                 server: server, tools: tools, store: store, allowedHosts: ["127.0.0.1", "localhost"],
                 allowedOrigins: ["https://mcp.example.com"], heartbeatInterval: .milliseconds(200), replayCapacity: 16,
-                user: user))
+                user: user, maxLiveSessions: maxLiveSessions))
     }
 
     static let baseHeaders: [(String, String)] = [
@@ -112,4 +112,12 @@ extension HTTPResponse {
         if case .stream(let body) = body { await body(stream) }
         return stream
     }
+}
+
+/// A session store whose writes fail, as a KV service that is down would.
+struct RefusingStore: MCPSessionStore {
+    struct Down: Error {}
+    func get(_ key: String) async throws -> [UInt8]? { nil }
+    func put(_ key: String, _ value: [UInt8]) async throws { throw Down() }
+    func delete(_ key: String) async throws { throw Down() }
 }

@@ -272,4 +272,30 @@ struct MCPEndpointFlowTests {
         let third = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
         #expect(third.status.code == 200)
     }
+
+    @Test("initialize is refused with 503 when the session cannot be saved, and no session id is handed out")
+    func storeDown() async throws {
+        let endpoint = try H.endpoint(store: RefusingStore())
+        let response = await endpoint.handle(H.request(.post, "/mcp", body: H.initializeBody("2025-11-25")))
+        #expect(response.status.code == 503)
+        #expect(response.headers["Mcp-Session-Id"] == nil)
+        #expect(H.bodyJSON(response)?["error"]?["code"] == -32603)
+        #expect(endpoint.liveSessionCount == 0)
+    }
+
+    @Test("past maxLiveSessions idle sessions leave memory but still answer, reloaded from the store")
+    func memoryBound() async throws {
+        let endpoint = try H.endpoint(maxLiveSessions: 2)
+        var ids: [String] = []
+        for _ in 0..<5 { ids.append(try #require(await H.open(endpoint))) }
+        #expect(endpoint.liveSessionCount <= 2)
+        for id in ids {
+            let ping = await endpoint.handle(
+                H.request(
+                    .post, "/mcp", body: "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+                    headers: [("Mcp-Session-Id", id)]))
+            #expect(ping.status.code == 200)
+        }
+        #expect(endpoint.liveSessionCount <= 2)
+    }
 }
