@@ -17,6 +17,7 @@ final class LiveSession: Sendable {
         var channelOrder: [String] = []
         var nextStream = 0
         var cancelledCalls = 0
+        var earlyCancels: Set<JSONRPCID> = []
     }
 
     let id: String
@@ -76,14 +77,37 @@ final class LiveSession: Sendable {
     func channel(_ key: String) -> SSEChannel? { state.withLock { $0.channels[key] } }
 
     /// Cancels the call with this id; true when one was running.
+    /// A cancellation that arrives before the call's task exists is remembered and applied
+    /// when the task starts.
     func cancel(_ id: JSONRPCID) -> Bool {
         let task = state.withLock { s -> Task<JSONRPCMessage, Never>? in
-            guard let task = s.tasks[id] else { return nil }
             s.cancelledCalls += 1
+            guard let task = s.tasks[id] else {
+                s.earlyCancels.insert(id)
+                return nil
+            }
             return task
         }
         task?.cancel()
         return task != nil
+    }
+
+    /// Records the task running call `id`, cancelling it at once if the client already asked.
+    func start(_ id: JSONRPCID, _ task: Task<JSONRPCMessage, Never>) {
+        let early = state.withLock { s in
+            s.tasks[id] = task
+            return s.earlyCancels.remove(id) != nil
+        }
+        if early { task.cancel() }
+    }
+
+    /// Forgets the task of call `id` and marks the call finished.
+    func finish(_ id: JSONRPCID) {
+        state.withLock { s in
+            s.tasks.removeValue(forKey: id)
+            s.earlyCancels.remove(id)
+            s.session.finish(id)
+        }
     }
 
     /// Ends the session: cancels its calls, fails its waiting requests, closes its channels.

@@ -37,14 +37,14 @@ extension MCPEndpoint {
     ) async -> JSONRPCMessage {
         let version = live.session.version
         guard let tool = configuration.tools.tool(named: name) else {
-            live.state.withLock { $0.session.finish(id) }
+            live.finish(id)
             return JSONRPCError.invalidParams("unknown tool \(name)", id: id).response
         }
         let validated: ToolArguments
         switch tool.input.validate(arguments) {
         case .success(let values): validated = values
         case .failure(let problems):
-            live.state.withLock { $0.session.finish(id) }
+            live.finish(id)
             let text = "Invalid arguments for \(name): \(problems)"
             return .result(id: id, result: ToolResult.error(text).json(for: version))
         }
@@ -71,12 +71,9 @@ extension MCPEndpoint {
                 return .result(id: id, result: ToolResult.error("\(name) failed: \(error)").json(for: version))
             }
         }
-        live.state.withLock { $0.tasks[id] = task }
+        live.start(id, task)
         let answer = await task.value
-        live.state.withLock { s in
-            s.tasks.removeValue(forKey: id)
-            s.session.finish(id)
-        }
+        live.finish(id)
         return answer
     }
 

@@ -143,7 +143,7 @@ struct MCPEndpointFlowTests {
         }
         async let pumped: Void = body(stream)
         var question: JSONValue?
-        for _ in 0..<200 where question == nil {
+        for _ in 0..<1000 where question == nil {
             question = stream.events.compactMap { try? JSONValue.parse($0.data) }.first {
                 $0["method"] == "elicitation/create"
             }
@@ -189,7 +189,11 @@ struct MCPEndpointFlowTests {
             H.request(
                 .post, "/mcp", body: Self.call(11, "echo", "{\"message\":\"slow\",\"delayMs\":30000}"), headers: session
             ))
-        try await Task.sleep(for: .milliseconds(100))
+        // Cancel once the call is in flight (a cancel for an unknown request is ignored).
+        for _ in 0..<1000
+        where !(endpoint.sessions.withLock { $0[id]?.session.inFlight.contains(.number(11)) } ?? false) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let cancel = await endpoint.handle(
             H.request(
                 .post, "/mcp",
@@ -218,7 +222,7 @@ struct MCPEndpointFlowTests {
         }
         let pump = Task { await body(stream) }
         var endpointURL: String?
-        for _ in 0..<200 where endpointURL == nil {
+        for _ in 0..<1000 where endpointURL == nil {
             endpointURL = stream.events.first { $0.event == "endpoint" }?.data
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -232,16 +236,20 @@ struct MCPEndpointFlowTests {
         let bad = await endpoint.handle(H.request(.post, url, body: "{oops"))
         #expect(bad.status.code == 400)
         var messages: [JSONValue] = []
-        for _ in 0..<200 where messages.count < 2 {
+        // Answers come in any order (each POST runs on its own); wait for both by id.
+        for _ in 0..<1000 where !(messages.contains { $0["id"] == 1 } && messages.contains { $0["id"] == 2 }) {
             messages = stream.events.filter { $0.event == "message" }.compactMap { try? JSONValue.parse($0.data) }
             try await Task.sleep(for: .milliseconds(10))
         }
-        #expect(messages.first?["result"]?["protocolVersion"] == "2024-11-05")
+        let initialized = messages.first { $0["id"] == 1 }
+        let echoed = messages.first { $0["id"] == 2 }
+        #expect(initialized?["result"]?["protocolVersion"] == "2024-11-05")
         // 2024-11-05 has no structured content: text only.
-        #expect(messages.last?["result"]?["content"]?[0]?["text"] == "{\"message\":\"legacy\"}")
-        #expect(messages.last?["result"]?["structuredContent"] == nil)
+        #expect(echoed?["result"]?["content"]?[0]?["text"] == "{\"message\":\"legacy\"}")
+        #expect(echoed?["result"]?["structuredContent"] == nil)
+        #expect(echoed?["result"] != nil)
         // Heartbeats keep the idle stream open.
-        try await Task.sleep(for: .milliseconds(500))
+        for _ in 0..<1000 where !stream.text.contains(": heartbeat") { try await Task.sleep(for: .milliseconds(10)) }
         #expect(stream.text.contains(": heartbeat"))
         stream.finish()
         await pump.value
@@ -262,7 +270,7 @@ struct MCPEndpointFlowTests {
         }
         let pump = Task { await body(stream) }
         var second = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
-        for _ in 0..<200 where second.status.code == 200 {
+        for _ in 0..<1000 where second.status.code == 200 {
             try await Task.sleep(for: .milliseconds(10))
             second = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
         }

@@ -148,15 +148,31 @@ async def test_progress_notifications_reach_the_callback(base_url):
 
 @pytest.mark.anyio
 async def test_cancellation_stops_the_call_in_flight(base_url):
+    in_flight = anyio.Event()
+
+    async def on_progress(progress, total, message):
+        in_flight.set()
+
     async with Client(f"{base_url}/mcp", mode="legacy") as client:
-        with anyio.move_on_after(0.5) as scope:
-            await client.call_tool("echo", {"message": "slow", "delayMs": 30000})
+        scope = anyio.CancelScope()
+
+        async def slow_call():
+            with scope:
+                await client.call_tool("echo", {"message": "slow", "delayMs": 60000, "progressSteps": 100},
+                                       progress_callback=on_progress)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(slow_call)
+            with anyio.fail_after(30):
+                await in_flight.wait()  # the first progress proves the call runs on the server
+            scope.cancel()
         assert scope.cancelled_caught
         cancelled = 0
-        with anyio.fail_after(10):
+        with anyio.fail_after(30):
             while cancelled == 0:
                 cancelled = _structured(await client.call_tool("status", {}))["cancelledCalls"]
-                await anyio.sleep(0.05)
+                if cancelled == 0:
+                    await anyio.sleep(0.05)
         assert cancelled == 1
 
 
