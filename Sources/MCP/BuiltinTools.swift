@@ -14,7 +14,7 @@ public enum BuiltinTools {
             output: ToolSchema([
                 .string("server"), .string("version"), .string("protocolVersion"), .string("transport"),
                 .string("client"), .integer("cancelledCalls", minimum: 0), .number("uptimeSeconds", minimum: 0),
-                .object("extra", [], required: false),
+                .object("extra", [], required: false, allowsOtherMembers: true),
             ]),
             annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: true, openWorld: false)
         ) { _, context in

@@ -70,7 +70,11 @@ extension ToolSchema {
             }
         }
         let known = Set(parameters.map(\.name))
-        for (name, _) in given where !known.contains(name) {
+        for (name, value) in given where !known.contains(name) {
+            if allowsOtherMembers {
+                out.append((name, value))
+                continue
+            }
             let fieldPath = path.isEmpty ? name : "\(path).\(name)"
             let allowed = parameters.isEmpty ? "no parameters" : parameters.map(\.name).joined(separator: ", ")
             problems.append("\(fieldPath): unexpected parameter; expected one of: \(allowed)")

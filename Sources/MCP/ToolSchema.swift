@@ -8,9 +8,15 @@ import EdgeCore
 public struct ToolSchema: Sendable {
     /// The members, in the order they are declared and listed.
     public var parameters: [ToolParameter]
+    /// Whether members beyond the declared ones are allowed (free-form maps such as the
+    /// `extra` facts of `status`); tool inputs keep this false so typos are caught.
+    public var allowsOtherMembers: Bool
 
-    /// A schema with these members and no others.
-    public init(_ parameters: [ToolParameter] = []) { self.parameters = parameters }
+    /// A schema with these members and, unless `allowsOtherMembers`, no others.
+    public init(_ parameters: [ToolParameter] = [], allowsOtherMembers: Bool = false) {
+        self.parameters = parameters
+        self.allowsOtherMembers = allowsOtherMembers
+    }
 
     /// The JSON Schema (2020-12 keywords) of the object.
     public var jsonSchema: JSONValue {
@@ -21,7 +27,7 @@ public struct ToolSchema: Sendable {
             let required = parameters.filter(\.isRequired).map { JSONValue.string($0.name) }
             if !required.isEmpty { members.append(("required", .array(required))) }
         }
-        members.append(("additionalProperties", false))
+        members.append(("additionalProperties", .bool(allowsOtherMembers)))
         return .object(members)
     }
 }

@@ -108,10 +108,12 @@ public struct ValueSchema: Sendable {
         return s
     }
 
-    /// An object with these members (no others).
-    public static func object(_ parameters: [ToolParameter], description: String? = nil) -> ValueSchema {
+    /// An object with these members (and others only when `allowsOtherMembers`).
+    public static func object(
+        _ parameters: [ToolParameter], description: String? = nil, allowsOtherMembers: Bool = false
+    ) -> ValueSchema {
         var s = ValueSchema(kind: .object, description: description)
-        s.properties = ToolSchema(parameters)
+        s.properties = ToolSchema(parameters, allowsOtherMembers: allowsOtherMembers)
         return s
     }
 }
@@ -188,8 +190,11 @@ public struct ToolParameter: Sendable {
 
     /// An object parameter with its own members.
     public static func object(
-        _ name: String, _ members: [ToolParameter], description: String? = nil, required: Bool = true
+        _ name: String, _ members: [ToolParameter], description: String? = nil, required: Bool = true,
+        allowsOtherMembers: Bool = false
     ) -> ToolParameter {
-        ToolParameter(name, .object(members, description: description), required: required)
+        ToolParameter(
+            name, .object(members, description: description, allowsOtherMembers: allowsOtherMembers),
+            required: required)
     }
 }

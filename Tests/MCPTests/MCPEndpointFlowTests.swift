@@ -306,4 +306,19 @@ struct MCPEndpointFlowTests {
         }
         #expect(endpoint.liveSessionCount <= 2)
     }
+
+    @Test("status carries the extra facts its hook adds (where Schwab token status will go), within its output schema")
+    func statusExtras() async throws {
+        let status = BuiltinTools.status(server: H.server) { context in
+            [("token", "valid"), ("transportSeen", .string(context.session.transport))]
+        }
+        let endpoint = MCPEndpoint(
+            configuration: .init(server: H.server, tools: try ToolCatalog([status]), store: InMemorySessionStore()))
+        let id = try #require(await H.open(endpoint))
+        let response = await endpoint.handle(
+            H.request(.post, "/mcp", body: Self.call(1, "status", "{}"), headers: [("Mcp-Session-Id", id)]))
+        let result = try #require(H.bodyJSON(response)?["result"])
+        #expect(result["isError"] == nil)
+        #expect(result["structuredContent"]?["extra"] == ["token": "valid", "transportSeen": "streamable-http"])
+    }
 }

@@ -109,4 +109,18 @@ struct ToolSchemaTests {
         }
         #expect(error.problems == ["arguments: expected an object, received [1]"])
     }
+
+    @Test("an open object keeps undeclared members and says so in its schema; a closed one refuses them")
+    func openObjects() throws {
+        let schema = ToolSchema([.object("extra", [.string("known")], required: false, allowsOtherMembers: true)])
+        #expect(schema.jsonSchema["properties"]?["extra"]?["additionalProperties"] == true)
+        #expect(schema.jsonSchema["additionalProperties"] == false)
+        let args = try schema.validate(["extra": ["known": "k", "token": "valid"]]).get()
+        #expect(args["extra"] == ["known": "k", "token": "valid"])
+        guard case .failure(let error) = schema.validate(["extra": ["known": 1]]) else {
+            Issue.record("accepted a bad declared member")
+            return
+        }
+        #expect(error.problems == ["extra.known: expected a string, received 1"])
+    }
 }
