@@ -29,4 +29,34 @@ struct SSEEventLogTests {
         #expect(SSEChannel.parseEventID("nodash") == nil)
         #expect(SSEChannel.parseEventID("p1-x") == nil)
     }
+
+    @Test("detaching ends the attached connection after what is logged now; a resumed one follows to the close")
+    func detachAndResume() async throws {
+        let channel = SSEChannel(key: "p1", replayCapacity: 8)
+        for n in 1...3 { channel.publish(.notification(method: "n\(n)", params: nil)) }
+        channel.detachCurrent()
+        let first = CollectingStream()
+        await channel.pump(to: first, after: 0, heartbeat: .seconds(30))
+        #expect(first.events.map(\.id) == ["p1-1", "p1-2", "p1-3"])
+        #expect(!channel.isClosed)
+        let second = CollectingStream()
+        let resumed = Task { await channel.pump(to: second, after: 3, heartbeat: .seconds(30)) }
+        channel.publish(.notification(method: "n4", params: nil))
+        channel.close()
+        await resumed.value
+        #expect(second.events.map(\.id) == ["p1-4"])
+        #expect(!channel.publish(.notification(method: "late", params: nil)))
+    }
+
+    @Test("an idle stream gets comment heartbeats, and a pump ends when its client goes away")
+    func heartbeats() async throws {
+        let channel = SSEChannel(key: "g", replayCapacity: 4)
+        let stream = CollectingStream()
+        let pump = Task { await channel.pump(to: stream, after: 0, heartbeat: .milliseconds(20)) }
+        for _ in 0..<1000 where !stream.text.contains(": heartbeat") { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(stream.text.contains(": heartbeat"))
+        stream.finish()
+        await pump.value
+        #expect(channel.attachedConnections == 0)
+    }
 }
