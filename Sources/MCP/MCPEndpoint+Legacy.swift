@@ -19,7 +19,7 @@ extension MCPEndpoint {
         return HTTPResponse(
             status: .ok, headers: Self.eventStreamHeaders(),
             body: .stream { stream in
-                await channel.pump(to: stream, after: 0, heartbeat: heartbeat)
+                await channel.pump(to: stream, after: 0, heartbeat: heartbeat, watchClient: true)
                 // The stream is the session: when the client goes, so does the session.
                 await self.terminate(live)
             })

@@ -172,7 +172,9 @@ extension MCPEndpoint {
         let heartbeat = configuration.heartbeatInterval
         return HTTPResponse(
             status: .ok, headers: Self.eventStreamHeaders(),
-            body: .stream { stream in await channel.pump(to: stream, after: start, heartbeat: heartbeat) })
+            body: .stream { stream in
+                await channel.pump(to: stream, after: start, heartbeat: heartbeat, watchClient: true)
+            })
     }
 
     func streamableDelete(_ request: HTTPRequest) async -> HTTPResponse {

@@ -81,6 +81,11 @@ public final class SSEChannel: Sendable {
         for waiter in woken { waiter.resume() }
     }
 
+    private func wakeAll() {
+        let woken = state.withLock { takeWaiters(&$0) }
+        for waiter in woken { waiter.resume() }
+    }
+
     /// Whether the channel is closed.
     public var isClosed: Bool { state.withLock { $0.closed } }
 
@@ -99,10 +104,24 @@ public final class SSEChannel: Sendable {
     /// Writes every logged event after `sequence` to `stream`, then follows new ones until the
     /// channel closes, the client goes away or `detachCurrent` is called; sends a comment
     /// heartbeat after each idle `heartbeat`.
-    public func pump(to stream: any ResponseStream, after sequence: Int, heartbeat: Duration) async {
+    ///
+    /// With `watchClient`, a departing client wakes the pump at once instead of at the next
+    /// heartbeat (for long-lived GET and legacy streams, whose end also ends a session).
+    public func pump(
+        to stream: any ResponseStream, after sequence: Int, heartbeat: Duration, watchClient: Bool = false
+    ) async {
         var last = sequence
         state.withLock { $0.attached += 1 }
-        defer { state.withLock { $0.attached -= 1 } }
+        let watcher: Task<Void, Never>? =
+            watchClient
+            ? Task { [weak self] in
+                await stream.waitUntilClosed()
+                self?.wakeAll()
+            } : nil
+        defer {
+            watcher?.cancel()
+            state.withLock { $0.attached -= 1 }
+        }
         while true {
             let (next, closed, detachAt) = state.withLock { s in (s.log.event(after: last), s.closed, s.detachAt) }
             // A connection attached before the detach point ends once it has sent that event.

@@ -59,4 +59,18 @@ struct SSEEventLogTests {
         await pump.value
         #expect(channel.attachedConnections == 0)
     }
+
+    @Test(
+        "a watched pump ends as soon as its client goes away, long before the next heartbeat", .timeLimit(.minutes(1)))
+    func watchedPumpEnds() async {
+        let channel = SSEChannel(key: "g", replayCapacity: 4)
+        let stream = CollectingStream()
+        let pump = Task { await channel.pump(to: stream, after: 0, heartbeat: .seconds(3600), watchClient: true) }
+        channel.publish(.notification(method: "hello", params: nil))
+        for _ in 0..<1000 where stream.events.isEmpty { try? await Task.sleep(for: .milliseconds(10)) }
+        stream.finish()
+        await pump.value
+        #expect(stream.events.count == 1)
+        #expect(channel.attachedConnections == 0)
+    }
 }
