@@ -108,4 +108,47 @@ struct JSONRPCCodecTests {
             JSONRPCError.parseError("bad").response.json.jsonText
                 == "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: bad\"}}")
     }
+
+    static let samples = [
+        "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"h\\u00e9\"}}}",
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"method\":\"n\"}]",
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,\"message\":\"x\",\"data\":null}}",
+    ]
+
+    @Test(
+        "every truncation and thousands of seeded byte mutations end in a message or a -32700/-32600 error",
+        arguments: samples)
+    func robustness(sample: String) {
+        let bytes = Array(sample.utf8)
+        func check(_ input: [UInt8]) {
+            do {
+                _ = try JSONRPCMessage.decodeBody(input)
+            } catch {
+                #expect(error.code == -32700 || error.code == -32600, "\(error.code) for \(input)")
+                #expect(!error.message.isEmpty)
+            }
+        }
+        for cut in 0..<bytes.count { check(Array(bytes[..<cut])) }
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(bytes.count)
+        func next() -> Int {
+            seed ^= seed << 13
+            seed ^= seed >> 7
+            seed ^= seed << 17
+            return Int(truncatingIfNeeded: seed & 0x7FFF_FFFF)
+        }
+        let alphabet = Array("{}[]\",:0123456789-.eEtrufalsn\\ \u{00}\u{7F}".utf8) + [0xC3, 0xFF]
+        for _ in 0..<3000 {
+            var mutated = bytes
+            for _ in 0...(next() % 3) {
+                let position = next() % mutated.count
+                switch next() % 3 {
+                case 0: mutated[position] = alphabet[next() % alphabet.count]
+                case 1: mutated.remove(at: position)
+                default: mutated.insert(alphabet[next() % alphabet.count], at: position)
+                }
+                if mutated.isEmpty { break }
+            }
+            check(mutated)
+        }
+    }
 }
