@@ -58,6 +58,9 @@ extension MCPEndpoint {
             try await configuration.store.putJSON(storeKey(live.id), record)
         } catch {
             live.markUnsaved()
+            configuration.logger?.warn(
+                "an MCP session record could not be saved; the session will not survive a host failure",
+                [("error", .string(String(describing: error)))])
             throw error
         }
     }

@@ -33,6 +33,9 @@ public final class MCPEndpoint: HTTPResponder {
         /// Sessions kept in memory; past this, idle saved ones are dropped (the store still has
         /// them, so they come back on their next request).
         public var maxLiveSessions: Int
+        /// Where store failures are reported; session ids never appear in these lines, since
+        /// an id is all a client needs to use a session.
+        public var logger: Logger?
 
         /// A configuration with development defaults: localhost hosts only, 15 s heartbeats,
         /// 256 replayable events per stream, one anonymous user.
@@ -42,7 +45,7 @@ public final class MCPEndpoint: HTTPResponder {
             heartbeatInterval: Duration = .seconds(15), replayCapacity: Int = 256, retryMilliseconds: Int = 1000,
             user: @escaping @Sendable (HTTPRequest) -> String = { _ in "anonymous" },
             keyPrefix: String = "mcp/session/",
-            maxLiveSessions: Int = 1000
+            maxLiveSessions: Int = 1000, logger: Logger? = nil
         ) {
             self.server = server
             self.tools = tools
@@ -55,6 +58,7 @@ public final class MCPEndpoint: HTTPResponder {
             self.user = user
             self.keyPrefix = keyPrefix
             self.maxLiveSessions = maxLiveSessions
+            self.logger = logger
         }
     }
 

@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeHTTP
 import Foundation
+import Synchronization
 import Testing
 
 @testable import MCP
@@ -283,12 +284,19 @@ struct MCPEndpointFlowTests {
 
     @Test("initialize is refused with 503 when the session cannot be saved, and no session id is handed out")
     func storeDown() async throws {
-        let endpoint = try H.endpoint(store: RefusingStore())
+        let lines = Mutex<[String]>([])
+        let logger = Logger(label: "mcp", level: .info, sink: LogSink { line in lines.withLock { $0.append(line) } })
+        let tools = try ToolCatalog([BuiltinTools.echo])
+        let endpoint = MCPEndpoint(
+            configuration: .init(server: H.server, tools: tools, store: RefusingStore(), logger: logger))
         let response = await endpoint.handle(H.request(.post, "/mcp", body: H.initializeBody("2025-11-25")))
         #expect(response.status.code == 503)
         #expect(response.headers["Mcp-Session-Id"] == nil)
         #expect(H.bodyJSON(response)?["error"]?["code"] == -32603)
         #expect(endpoint.liveSessionCount == 0)
+        let logged = lines.withLock { $0 }
+        #expect(logged.count == 1)
+        #expect(logged.first?.contains("could not be saved") == true)
     }
 
     @Test("past maxLiveSessions idle sessions leave memory but still answer, reloaded from the store")
