@@ -140,29 +140,27 @@ public final class SSEChannel: Sendable {
     /// Suspends until something is published, the channel closes or detaches, or `timeout`
     /// passes; returns false on timeout.
     private func waitForChange(after sequence: Int, detachAt: Int?, timeout: Duration) async -> Bool {
-        let woke = Atomic<Bool>(false)
-        let id = state.withLock { s -> Int in
-            s.nextWaiter += 1
-            return s.nextWaiter
-        }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume()
-        }
+        func changed(_ s: State) -> Bool { s.closed || s.detachAt != detachAt || s.log.lastSequence > sequence }
+        var timer: Task<Void, Never>?
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.closed || s.detachAt != detachAt || s.log.lastSequence > sequence { return true }
-                s.waiters[id] = continuation
-                return false
+            // Registered before the timer exists, so the timer always finds the waiter it must wake.
+            let id = state.withLock { s -> Int? in
+                if changed(s) { return nil }
+                s.nextWaiter += 1
+                s.waiters[s.nextWaiter] = continuation
+                return s.nextWaiter
             }
-            if ready {
-                woke.store(true, ordering: .relaxed)
+            guard let id else {
                 continuation.resume()
+                return
+            }
+            timer = Task {
+                try? await Task.sleep(for: timeout)
+                let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+                waiter?.resume()
             }
         }
-        timer.cancel()
-        if woke.load(ordering: .relaxed) { return true }
-        return state.withLock { s in s.closed || s.detachAt != detachAt || s.log.lastSequence > sequence }
+        timer?.cancel()
+        return state.withLock { changed($0) }
     }
 }
