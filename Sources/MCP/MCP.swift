@@ -1,1 +1,0 @@
-// MCP: see Package.swift for what this module holds.

@@ -1,0 +1,214 @@
+import EdgeCore
+import EdgeHTTP
+
+/// Streamable HTTP at `/mcp` (MCP spec 2025-11-25, basic/transports "Streamable HTTP").
+extension MCPEndpoint {
+    static let knownMethods: Set<String> = ["initialize", "ping", "tools/list", "tools/call", "logging/setLevel"]
+
+    func streamablePost(_ request: HTTPRequest) async -> HTTPResponse {
+        let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            return Self.failure(
+                HTTPStatus(415), .invalidRequest("Content-Type must be application/json, received \(contentType)"))
+        }
+        guard Self.accepts(request, "application/json"), Self.accepts(request, "text/event-stream") else {
+            return Self.failure(
+                HTTPStatus(406), .invalidRequest("Accept must list both application/json and text/event-stream"))
+        }
+        let body: JSONRPCBody
+        do {
+            body = try JSONRPCMessage.decodeBody(request.body)
+        } catch {
+            return Self.failure(.badRequest, error)
+        }
+        let user = configuration.user(request)
+        if case .single(.request(let id, "initialize", _)) = body {
+            return await initialize(body, id: id, user: user)
+        }
+        guard let sessionID = request.headers["Mcp-Session-Id"] else {
+            if case .single(.request(let id, let method, _)) = body, !Self.knownMethods.contains(method) {
+                // A 2026-07-28 client's `server/discover` lands here: plain -32601 lets it
+                // fall back to `initialize` (MCP spec 2026-07-28, basic/versioning).
+                return Self.failure(.badRequest, .methodNotFound(method, id: id))
+            }
+            return Self.failure(.badRequest, .invalidRequest("the Mcp-Session-Id header is required; send initialize"))
+        }
+        if let refusal = checkVersionHeader(request) { return refusal }
+        guard let live = await lookup(sessionID, user: user) else {
+            return Self.failure(.notFound, .invalidRequest("session not found; send initialize again"))
+        }
+        switch body {
+        case .batch(let items):
+            return await batch(items, live: live)
+        case .single(let message):
+            if case .request(let id, "tools/call", let params) = message, wantsStream(params) {
+                return stream(message, id: id, live: live)
+            }
+            let action = live.receive(message, server: configuration.server)
+            guard let answer = await perform(action, live: live, channel: nil) else {
+                return HTTPResponse(status: .accepted)
+            }
+            return Self.json(answer)
+        }
+    }
+
+    private func initialize(_ body: JSONRPCBody, id: JSONRPCID, user: String) async -> HTTPResponse {
+        guard case .single(let message) = body else { return Self.failure(.badRequest, .invalidRequest("no batch")) }
+        let live = LiveSession(
+            MCPSession(id: Self.newSessionID(), user: user, transport: "streamable-http"), saved: false)
+        let action = live.receive(message, server: configuration.server)
+        guard case .reply(let answer) = action, case .result = answer else {
+            if case .reply(let answer) = action { return Self.json(answer) }
+            return Self.failure(.badRequest, .invalidRequest("initialize failed", id: id))
+        }
+        do {
+            // Saved before the client learns the id, so any host can carry the session on.
+            try await save(live)
+        } catch {
+            return Self.failure(
+                .serviceUnavailable,
+                JSONRPCError(
+                    code: JSONRPCError.internalErrorCode, message: "the session could not be saved; try again", id: id))
+        }
+        register(live)
+        return Self.json(answer, headers: ["Mcp-Session-Id": live.id])
+    }
+
+    /// 400 for an `MCP-Protocol-Version` we do not speak (MCP spec 2025-06-18, basic/transports
+    /// "Protocol Version Header"); absent means 2025-03-26 or the session's own.
+    func checkVersionHeader(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let value = request.headers["MCP-Protocol-Version"] else { return nil }
+        let version = MCPProtocolVersion(rawValue: value.trimmingCharacters(in: " \t"))
+        guard version.isSupported else {
+            let supported = MCPProtocolVersion.supported.map(\.rawValue).joined(separator: ", ")
+            return Self.failure(
+                .badRequest, .invalidRequest("unsupported MCP-Protocol-Version \(value); supported: \(supported)"))
+        }
+        return nil
+    }
+
+    private func wantsStream(_ params: JSONValue?) -> Bool {
+        if params?["_meta"]?["progressToken"] != nil { return true }
+        guard let name = params?["name"]?.stringValue, let tool = configuration.tools.tool(named: name) else {
+            return false
+        }
+        return tool.streams(ToolArguments(params?["arguments"]?.objectValue ?? []))
+    }
+
+    /// Answers a request as an SSE stream: related messages first, then the response, then the
+    /// stream ends. A dropped connection does not cancel the call; the client resumes by GET
+    /// with `Last-Event-ID`.
+    private func stream(_ message: JSONRPCMessage, id: JSONRPCID, live: LiveSession) -> HTTPResponse {
+        let channel = live.addChannel(prefix: "p", replayCapacity: configuration.replayCapacity)
+        if live.session.version.primesStreams {
+            channel.publish(event: nil, data: "", retry: configuration.retryMilliseconds)
+        }
+        let action = live.receive(message, server: configuration.server)
+        Task {
+            if let answer = await perform(action, live: live, channel: channel) { channel.publish(answer) }
+            channel.close()
+        }
+        let heartbeat = configuration.heartbeatInterval
+        return HTTPResponse(
+            status: .ok, headers: Self.eventStreamHeaders(),
+            body: .stream { stream in await channel.pump(to: stream, after: 0, heartbeat: heartbeat) })
+    }
+
+    private func batch(_ items: [Result<JSONRPCMessage, JSONRPCError>], live: LiveSession) async -> HTTPResponse {
+        guard live.session.version.allowsBatches else {
+            return Self.failure(
+                .badRequest,
+                .invalidRequest(
+                    "batches are allowed only in protocol 2025-03-26; this session uses \(live.session.version)"))
+        }
+        var answers: [JSONValue] = []
+        for item in items {
+            switch item {
+            case .failure(let error): answers.append(error.response.json)
+            case .success(let message):
+                if message.method == "initialize", case .request(let id, _, _) = message {
+                    answers.append(JSONRPCError.invalidRequest("initialize cannot be batched", id: id).response.json)
+                    continue
+                }
+                let action = live.receive(message, server: configuration.server)
+                if let answer = await perform(action, live: live, channel: nil) { answers.append(answer.json) }
+            }
+        }
+        if answers.isEmpty { return HTTPResponse(status: .accepted) }
+        return HTTPResponse(
+            status: .ok, headers: ["Content-Type": "application/json"], bytes: JSONValue.array(answers).jsonBytes)
+    }
+
+    func streamableGet(_ request: HTTPRequest) async -> HTTPResponse {
+        guard Self.accepts(request, "text/event-stream") else {
+            return Self.failure(HTTPStatus(406), .invalidRequest("Accept must list text/event-stream"))
+        }
+        guard let sessionID = request.headers["Mcp-Session-Id"] else {
+            return Self.failure(.badRequest, .invalidRequest("the Mcp-Session-Id header is required"))
+        }
+        if let refusal = checkVersionHeader(request) { return refusal }
+        guard let live = await lookup(sessionID, user: configuration.user(request)) else {
+            return Self.failure(.notFound, .invalidRequest("session not found; send initialize again"))
+        }
+        let channel: SSEChannel
+        let after: Int
+        if let lastEventID = request.headers["Last-Event-ID"] {
+            guard let (key, sequence) = SSEChannel.parseEventID(lastEventID), let found = live.channel(key) else {
+                return Self.failure(
+                    .badRequest, .invalidRequest("Last-Event-ID \(lastEventID) names no stream of this session"))
+            }
+            channel = found
+            after = sequence
+        } else {
+            channel = live.addChannel(prefix: "g", replayCapacity: configuration.replayCapacity)
+            // One GET stream at a time: each message goes on exactly one stream (MCP spec
+            // 2025-11-25, basic/transports "Multiple Connections").
+            guard channel.attachedConnections == 0 else {
+                return Self.failure(HTTPStatus(409), .invalidRequest("a GET stream is already open for this session"))
+            }
+            after = channel.lastSequence
+        }
+        let start = min(after, channel.lastSequence)
+        let heartbeat = configuration.heartbeatInterval
+        return HTTPResponse(
+            status: .ok, headers: Self.eventStreamHeaders(),
+            body: .stream { stream in
+                await channel.pump(to: stream, after: start, heartbeat: heartbeat, watchClient: true)
+            })
+    }
+
+    func streamableDelete(_ request: HTTPRequest) async -> HTTPResponse {
+        guard let sessionID = request.headers["Mcp-Session-Id"] else {
+            return Self.failure(.badRequest, .invalidRequest("the Mcp-Session-Id header is required"))
+        }
+        if let refusal = checkVersionHeader(request) { return refusal }
+        guard let live = await lookup(sessionID, user: configuration.user(request)) else {
+            return Self.failure(.notFound, .invalidRequest("session not found"))
+        }
+        await terminate(live)
+        return HTTPResponse(status: .ok)
+    }
+
+    /// Whether the `Accept` header admits `type` (`*/*` and `type/*` count).
+    static func accepts(_ request: HTTPRequest, _ type: String) -> Bool {
+        let major = type.split(separator: "/").first.map { "\($0)/*" } ?? ""
+        for value in request.headers.values("Accept") {
+            for part in value.split(separator: ",") {
+                let media = part.split(separator: ";").first.map {
+                    String($0).trimmingCharacters(in: " \t").lowercased()
+                }
+                if media == type || media == "*/*" || media == major { return true }
+            }
+        }
+        return false
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for MCP arrive with the module.
