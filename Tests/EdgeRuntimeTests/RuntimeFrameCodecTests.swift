@@ -142,3 +142,25 @@ struct RuntimeFrameCodecTests {
         }
     }
 }
+
+@Suite("ObjectRequest")
+struct ObjectRequestTests {
+    @Test("a decoded requestHead and its body become the object's event, reconnect flag included")
+    func fromFrames() throws {
+        let codec = RuntimeFrameCodec()
+        var decoder = RuntimeFrameCodec()
+        for frame in sampleFrames.prefix(3) { decoder.feed(try codec.encode(frame)) }
+        guard case .requestHead(let head) = try decoder.nextFrame()?.payload,
+            case .requestBody(let body) = try decoder.nextFrame()?.payload
+        else { throw RuntimeTestFailure("expected a head and a body") }
+        let request = ObjectRequest(head: head, body: body, flags: .reconnect)
+        #expect(request.address == ObjectAddress(className: "MCP", id: "user-ü-42"))
+        #expect(request.props == ["schwabUserId": "u1", "clientId": "c9"])
+        #expect(request.isReconnect)
+        #expect(request.http.head.target == "/messages?sessionId=abc")
+        #expect(request.http.headers.values("x-dup") == ["1", "2"])
+        #expect(request.http.remoteAddress == "127.0.0.1")
+        #expect(String(decoding: request.http.body, as: UTF8.self) == "{\"jsonrpc\":\"2.0\"}")
+        #expect(!ObjectRequest(head: head, body: [], flags: []).isReconnect)
+    }
+}
