@@ -92,6 +92,26 @@ struct ObjectLeaseTests {
         for host in [one, two] { await host.shutdown() }
     }
 
+    @Test("a host presumed dead loses its objects at once; if it was alive after all, it is refused")
+    func presumedDeadTakeover() async throws {
+        let kv = try await KVServiceChild()
+        let journal = ObjectJournal()
+        let clock = ManualRuntimeClock()
+        let (one, two) = (
+            makeHost(kv, journal, id: "host-1", clock: clock), makeHost(kv, journal, id: "host-2", clock: clock)
+        )
+        #expect(try await one.dispatch(recorderRequest("liz", "/count")).text == "1")
+        await #expect(throws: ObjectHostError.self) { try await two.dispatch(recorderRequest("liz", "/count")) }
+        two.setPresumedDead(["host-1"])
+        #expect(try await two.dispatch(recorderRequest("liz", "/count")).text == "2")
+        // host-1 was not dead: at its next renewal it learns the lease moved and stops.
+        clock.advance(milliseconds: 1000)
+        #expect(await one.renewLeases() == [ObjectAddress(className: "Recorder", id: "liz")])
+        await #expect(throws: ObjectHostError.self) { try await one.dispatch(recorderRequest("liz", "/count")) }
+        #expect(try await two.dispatch(recorderRequest("liz", "/count")).text == "3")
+        for host in [one, two] { await host.shutdown() }
+    }
+
     @Test("renewals keep a lease alive past its TTL, so no other host can take it")
     func renewalKeepsLease() async throws {
         let kv = try await KVServiceChild()

@@ -92,6 +92,7 @@ public enum RuntimeFrameType: UInt8, Sendable, CaseIterable {
 
 /// Flag bits of a frame.
 public struct RuntimeFrameFlags: OptionSet, Sendable, Hashable {
+    /// The flag bits as sent.
     public let rawValue: UInt8
     /// Makes flags from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }

@@ -3,9 +3,11 @@
 public struct RuntimeFrameError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, for code that reacts to it.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code's name, as logged.
         public let rawValue: String
         /// Makes a code from its name.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name.
         public var description: String { rawValue }
 
         /// The length field exceeds the maximum frame size (RFC 9113 §4.2 FRAME_SIZE_ERROR).
@@ -31,5 +33,6 @@ public struct RuntimeFrameError: Error, Sendable, Equatable, CustomStringConvert
         self.message = message
     }
 
+    /// `code: message`, for logs.
     public var description: String { "\(code): \(message)" }
 }

@@ -15,6 +15,7 @@ public struct ObjectAddress: Hashable, Sendable, CustomStringConvertible {
         self.id = id
     }
 
+    /// `Class/id`, for logs and error messages.
     public var description: String { "\(className)/\(id)" }
 
     /// `<class length>:<class>:<id length>:<id>`: unambiguous for any class and id.

@@ -64,6 +64,7 @@ public final class ObjectHost: Sendable {
         var draining: [ObjectAddress: (generation: UInt64, task: Task<Void, Never>)] = [:]
         var nextGeneration: UInt64 = 1
         var shuttingDown = false
+        var presumedDead: Set<String> = []
     }
 
     /// A host running `registry`'s classes with state in `kv`.
@@ -91,6 +92,13 @@ public final class ObjectHost: Sendable {
     /// Streamed responses of `address` still open (0 when it is not live).
     public func openStreams(for address: ObjectAddress) -> Int {
         state.withLock { $0.entries[address]?.openStreams ?? 0 }
+    }
+
+    /// Replaces the set of hosts (lease holders such as `host-2`) this host may take leases from
+    /// before they expire, because the router saw them die. Pass the full current set each time,
+    /// so a host that came back is no longer robbed.
+    public func setPresumedDead(_ holders: Set<String>) {
+        state.withLock { $0.presumedDead = holders.subtracting([configuration.hostID]) }
     }
 
     /// Delivers one event to its object and returns the object's answer.
@@ -182,7 +190,7 @@ public final class ObjectHost: Sendable {
         _ address: ObjectAddress, props: [String: String]
     ) async throws(ObjectHostError) -> (any DurableObject, ObjectLease) {
         let object = try registry.make(address.className)
-        let lease = try await leases.acquire(address)
+        let lease = try await leases.acquire(address, presumedDead: state.withLock { $0.presumedDead })
         let storage = ObjectStorage(lease: lease, kv: kv, namespace: configuration.namespace, clock: clock)
         let context = ObjectContext(address: address, props: props, storage: storage, hostID: configuration.hostID)
         do {

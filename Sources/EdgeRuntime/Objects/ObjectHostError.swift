@@ -2,9 +2,11 @@
 public struct ObjectHostError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, for code that reacts to it.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code's name, as logged and sent to the router.
         public let rawValue: String
         /// Makes a code from its name.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name.
         public var description: String { rawValue }
 
         /// Another host holds the object's lease: the router should send the event to the owner.
@@ -34,5 +36,6 @@ public struct ObjectHostError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
+    /// `code: message`, for logs.
     public var description: String { "\(code): \(message)" }
 }

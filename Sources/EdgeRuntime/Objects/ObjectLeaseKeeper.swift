@@ -27,12 +27,18 @@ public struct ObjectLeaseKeeper: Sendable {
 
     /// Takes the lease of `address`, or throws `.notOwner` naming the live holder.
     ///
-    /// Losing a compare-and-swap race is reported the same way: the winner holds the lease now.
-    public func acquire(_ address: ObjectAddress) async throws(ObjectHostError) -> ObjectLease {
+    /// A lease held by one of `presumedDead` counts as expired: the router, which sees a host's
+    /// connection drop and its process exit, can declare it dead so that its objects move within
+    /// a second instead of waiting out the TTL. Should the declaration be wrong, fencing still
+    /// refuses the old holder's writes. Losing a compare-and-swap race is reported as
+    /// `.notOwner` too: the winner holds the lease now.
+    public func acquire(
+        _ address: ObjectAddress, presumedDead: Set<String> = []
+    ) async throws(ObjectHostError) -> ObjectLease {
         let now = clock.nowMilliseconds()
         let current = try await read(address)
         if let current, let record = ObjectLeaseRecord.decode(current), !record.holder.isEmpty,
-            record.holder != holder, now < record.expiresAt
+            record.holder != holder, now < record.expiresAt, !presumedDead.contains(record.holder)
         {
             throw ObjectHostError(
                 .notOwner,

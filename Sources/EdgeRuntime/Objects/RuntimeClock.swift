@@ -15,6 +15,7 @@ public protocol RuntimeClock: Sendable {
 public struct SystemRuntimeClock: RuntimeClock {
     /// The system clock.
     public init() {}
+    /// The system's wall-clock time in milliseconds since the epoch.
     public func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 }
 
@@ -25,6 +26,7 @@ public final class ManualRuntimeClock: RuntimeClock {
     /// A clock that reads `startMilliseconds` until advanced.
     public init(startMilliseconds: Int64 = 1_800_000_000_000) { now = Atomic(startMilliseconds) }
 
+    /// The time the clock was last moved to.
     public func nowMilliseconds() -> Int64 { now.load(ordering: .acquiring) }
 
     /// Moves the clock forward by `milliseconds`.
