@@ -166,4 +166,6 @@ public struct RuntimeCancel: Sendable, Equatable {
     public static let internalError: UInt32 = 4
     /// The side is shutting down.
     public static let shuttingDown: UInt32 = 5
+    /// The peer broke the frame order on this stream (a body before its head, say).
+    public static let protocolError: UInt32 = 6
 }

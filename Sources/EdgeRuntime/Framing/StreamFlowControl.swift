@@ -112,4 +112,8 @@ public struct StreamFlowControl: Sendable {
 
     /// Marks the stream finished (end or cancel): later credit is ignored and none is granted.
     public mutating func close() { state = .closed }
+
+    /// Marks the peer's half finished: nothing more arrives, so no credit needs granting. Sending
+    /// continues.
+    public mutating func closeReceiving() { pendingGrant = 0 }
 }
