@@ -211,6 +211,8 @@ struct ObjectStorageTests {
         #expect(try await storage.list().map(\.key) == ["b:x", "session:2"])
         #expect(try await storage.list(prefix: "session:").map(\.value) == [[3]])
         #expect(try await other.list().map(\.key) == ["x"])
+        #expect(try await storage.list(limit: 1).map(\.key) == ["b:x"])
+        #expect(try await storage.list(limit: 0).isEmpty)
         #expect(try await storage.get("session:1") == nil)
         try await storage.put("session:1", [4])
         #expect(try await storage.get("session:1") == [4])

@@ -62,6 +62,7 @@ public struct ObjectStorage: Sendable {
         key: String, value: [UInt8]
     )] {
         var result: [(key: String, value: [UInt8])] = []
+        guard limit > 0 else { return result }
         var cursor: String?
         let base = address.storagePrefix
         repeat {
