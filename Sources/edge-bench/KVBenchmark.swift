@@ -52,11 +52,15 @@ struct KVBenchmark {
     }
 
     /// Operations per second for our service with `clients` workers.
-    func measureOurs(_ operation: Operation, clients: Int) async throws -> Double {
+    ///
+    /// With `shared`, every worker calls one `KVClient`, whose requests are pipelined on one
+    /// connection (how the router and hosts use it); otherwise each worker has its own client.
+    func measureOurs(_ operation: Operation, clients: Int, shared: Bool) async throws -> Double {
         let keys = self.keys()
         let value = [UInt8](repeating: 0x62, count: valueBytes)
         let stop = StopFlag()
-        let clientsList = (0..<clients).map { _ in KVClient(socketPath: socketPath) }
+        let one = KVClient(socketPath: socketPath)
+        let clientsList = (0..<clients).map { _ in shared ? one : KVClient(socketPath: socketPath) }
         for client in clientsList { try await client.ping() }
         let start = ContinuousClock.now
         stop.stop(after: seconds)
@@ -88,32 +92,61 @@ struct KVBenchmark {
     func measureRedis(_ operation: Operation, clients: Int) throws -> Double {
         let keys = self.keys().map { Array($0.utf8) }
         let value = [UInt8](repeating: 0x62, count: valueBytes)
-        let connections = try (0..<clients).map { _ in try RESPClient(socketPath: redisSocketPath) }
+        let get = Array("GET".utf8)
+        let set = Array("SET".utf8)
+        let range = ["ZRANGEBYLEX", "bench:index", "[bench:list:", "(bench:list;", "LIMIT", "0", "\(pageSize)"]
+            .map { Array($0.utf8) }
+        let connections = try (0..<clients).map { _ in UncheckedBox(try RESPClient(socketPath: redisSocketPath)) }
+        return try measureOnThreads(clients: clients) { worker, next in
+            let connection = connections[worker].value
+            switch operation {
+            case .get: _ = try connection.command([get, keys[next]])
+            case .put: _ = try connection.command([set, keys[next], value])
+            case .list: _ = try connection.command(range)
+            }
+        }
+    }
+
+    /// Operations per second for our service driven like Redis: blocking threads, raw frames.
+    func measureOursBlocking(_ operation: Operation, clients: Int) throws -> Double {
+        let keys = self.keys()
+        let value = [UInt8](repeating: 0x62, count: valueBytes)
+        let connections = try (0..<clients).map { _ in UncheckedBox(try KVBlockingConnection(socketPath: socketPath)) }
+        let pageSize = self.pageSize
+        return try measureOnThreads(clients: clients) { worker, next in
+            let connection = connections[worker].value
+            switch operation {
+            case .get: _ = try connection.call(.get(namespace: Self.namespace, key: keys[next]))
+            case .put:
+                _ = try connection.call(
+                    .put(
+                        namespace: Self.namespace, key: keys[next], value: value, expiration: nil, metadata: nil,
+                        ifVersion: nil))
+            case .list:
+                _ = try connection.call(
+                    .list(namespace: Self.namespace, prefix: "bench:list:", limit: pageSize, cursor: nil))
+            }
+        }
+    }
+
+    /// Runs `body(worker, keyIndex)` in a loop on `clients` threads for the window; returns ops/s.
+    func measureOnThreads(clients: Int, _ body: @escaping @Sendable (Int, Int) throws -> Void) throws -> Double {
         let stop = StopFlag()
         let counts = Mutex([Int]())
         let failure = Mutex<String?>(nil)
         let done = DispatchGroup()
+        let keyCount = self.keyCount
         let start = ContinuousClock.now
         stop.stop(after: seconds)
-        let pageSize = self.pageSize
-        for (worker, connection) in connections.enumerated() {
+        for worker in 0..<clients {
             done.enter()
-            let box = UncheckedBox(connection)
             Thread {
                 var count = 0
                 var next = worker &* 7919
-                let get = Array("GET".utf8)
-                let set = Array("SET".utf8)
-                let range = ["ZRANGEBYLEX", "bench:index", "[bench:list:", "(bench:list;", "LIMIT", "0", "\(pageSize)"]
-                    .map { Array($0.utf8) }
                 do {
                     while !stop.isStopped {
-                        next = (next &+ 7) % keys.count
-                        switch operation {
-                        case .get: _ = try box.value.command([get, keys[next]])
-                        case .put: _ = try box.value.command([set, keys[next], value])
-                        case .list: _ = try box.value.command(range)
-                        }
+                        next = (next &+ 7) % keyCount
+                        try body(worker, next)
                         count += 1
                     }
                 } catch {
@@ -132,20 +165,32 @@ struct KVBenchmark {
     func run() async throws {
         try await populate()
         print("KV benchmark: \(seconds)s per cell, \(keyCount) keys of \(valueBytes) bytes, lists of \(pageSize) names")
-        print("ours: schwab-mcp kv (SQLite WAL, synchronous=NORMAL) via KVClient; redis: redis-server via RESP")
-        let header = ["op", "clients", "ours ops/s", "redis ops/s", "ours/redis"]
-        print(header.map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined())
+        print("redis:    redis-server over RESP, one blocking thread and connection per worker")
+        print("kvclient: our service through the async KVClient, one client (connection) per worker")
+        print("shared:   our service through one KVClient shared by all workers (pipelined on one connection)")
+        print("frames:   our service driven like redis: one blocking thread and raw-frame connection per worker")
+        let header = ["op", "clients", "redis/s", "kvclient/s", "ratio", "shared/s", "ratio", "frames/s", "ratio"]
+        print(Self.row(header))
         for clients in clientCounts {
             for operation in Operation.allCases {
-                let ours = try await measureOurs(operation, clients: clients)
                 let redis = try measureRedis(operation, clients: clients)
-                let row = [
-                    operation.rawValue, "\(clients)", String(format: "%.0f", ours), String(format: "%.0f", redis),
-                    String(format: "%.2f", ours / redis),
-                ]
-                print(row.map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined())
+                let ours = try await measureOurs(operation, clients: clients, shared: false)
+                let shared = clients == 1 ? nil : try await measureOurs(operation, clients: clients, shared: true)
+                let frames = try measureOursBlocking(operation, clients: clients)
+                func rate(_ value: Double?) -> [String] {
+                    guard let value else { return ["-", "-"] }
+                    return [String(format: "%.0f", value), String(format: "%.2f", value / redis)]
+                }
+                print(
+                    Self.row(
+                        [operation.rawValue, "\(clients)", String(format: "%.0f", redis)] + rate(ours) + rate(shared)
+                            + rate(frames)))
             }
         }
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        cells.enumerated().map { $1.padding(toLength: $0 < 2 ? 8 : 12, withPad: " ", startingAt: 0) }.joined()
     }
 }
 
