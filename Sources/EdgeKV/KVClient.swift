@@ -102,7 +102,7 @@ public final class KVClient: KVBackend {
             state.nextID &+= 1
             if let connection = state.connection, !connection.isClosed { return (connection, id) }
             let fd = try UnixSocket.connect(path: socketPath)
-            let connection = KVClientConnection(fd: fd, socketPath: socketPath)
+            let connection = try KVClientConnection(fd: fd, socketPath: socketPath)
             state.connection = connection
             return (connection, id)
         }
