@@ -52,7 +52,7 @@ public enum KVLimits {
             if unixSeconds > Int64(Int32.max) * 100 {
                 throw KVError(.invalidArgument, "expiration \(unixSeconds) is too far in the future")
             }
-            if unixSeconds * 1000 <= nowMillis {
+            if unixSeconds < 0 || unixSeconds * 1000 <= nowMillis {
                 throw KVError(
                     .invalidArgument,
                     "expiration \(unixSeconds) is not in the future (now is \(nowMillis / 1000) seconds since the epoch)"

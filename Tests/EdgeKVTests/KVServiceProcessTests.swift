@@ -176,6 +176,10 @@ import Testing
         try await Task.sleep(for: .milliseconds(1100))
         #expect(try await client.get(namespace: "STATE", key: "brief") == nil)
         #expect(try await client.list(namespace: "STATE").keys.map(\.name) == ["stays"])
+        // The sweeper (every 0.2 s here) deletes the expired row from the file itself.
+        let file = try KVStore(path: service.databasePath)
+        defer { file.close() }
+        #expect(TestSupport.waitUntil { (try? file.rowCount()) == 1 })
     }
 
     @Test func theSocketIsOwnerOnlyAndSIGTERMDrainsCleanly() async throws {
