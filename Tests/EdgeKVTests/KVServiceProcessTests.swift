@@ -39,7 +39,16 @@ import Testing
             try await client.put(namespace: "TOKENS", key: String(repeating: "k", count: 513), text: "v")
         }
         #expect(tooLong?.code == .keyTooLong)
-        try await client.ping()
+        let hugeCursor = await #expect(throws: KVError.self) {
+            try await client.list(namespace: "TOKENS", cursor: String(repeating: "A", count: 70_000))
+        }
+        #expect(hugeCursor?.code == .invalidArgument)
+        let hugeNamespace = await #expect(throws: KVError.self) {
+            try await client.list(namespace: String(repeating: "N", count: 70_000))
+        }
+        #expect(hugeNamespace?.code == .invalidArgument)
+        // None of the refusals cost the connection: the same client still works.
+        #expect(try await client.get(namespace: "TOKENS", key: "token:42")?.text == "rotated")
     }
 
     @Test func aWriteIsVisibleToAnotherClientTheMomentItIsAcknowledged() async throws {
