@@ -59,13 +59,7 @@ public final class KVClient: KVBackend {
     public func list(
         namespace: String, prefix: String = "", limit: Int = KVLimits.maximumListLimit, cursor: String? = nil
     ) async throws -> KVListPage {
-        guard (1...KVLimits.maximumListLimit).contains(limit) else {
-            throw KVError(
-                .invalidArgument, "limit must be between 1 and \(KVLimits.maximumListLimit), received \(limit)")
-        }
-        if prefix.utf8.count > KVLimits.maximumKeyBytes {
-            throw KVError(.keyTooLong, "prefix is \(prefix.utf8.count) bytes; keys are at most 512 bytes")
-        }
+        try KVLimits.check(listNamespace: namespace, prefix: prefix, limit: limit, cursor: cursor)
         let request = KVRequest.list(namespace: namespace, prefix: prefix, limit: limit, cursor: cursor)
         guard case .page(let page) = try await call(request) else { throw Self.unexpected("list") }
         return page
@@ -102,7 +96,7 @@ public final class KVClient: KVBackend {
             state.nextID &+= 1
             if let connection = state.connection, !connection.isClosed { return (connection, id) }
             let fd = try UnixSocket.connect(path: socketPath)
-            let connection = KVClientConnection(fd: fd, socketPath: socketPath)
+            let connection = try KVClientConnection(fd: fd, socketPath: socketPath)
             state.connection = connection
             return (connection, id)
         }

@@ -8,10 +8,13 @@ import Synchronization
 /// One socket to the KV service carrying many requests at once, matched to answers by request id.
 ///
 /// Callers write their frame directly (serialized by `writeLock`, so frames never interleave);
-/// a dedicated reader thread decodes answers and resumes the waiting callers. When the socket
-/// ends, every waiter fails with `.unavailable` and the connection is never used again: the
-/// owning `KVClient` opens a fresh one on the next call.
-final class KVClientConnection: Sendable {
+/// the process's `KVClientReactor` reads and decodes answers and resumes the waiting callers.
+/// When the socket ends, every waiter fails with `.unavailable` and the connection is never used
+/// again: the owning `KVClient` opens a fresh one on the next call.
+///
+/// `@unchecked Sendable` for `decoder` and `chunk`, which only the reactor thread touches
+/// (`readAvailable`); everything else is immutable or behind a `Mutex`.
+final class KVClientConnection: @unchecked Sendable {
     /// A write that failed: the service never saw the request, so the caller may retry it once on
     /// a new connection without risking a double write.
     struct SendFailure: Error {
@@ -23,19 +26,24 @@ final class KVClientConnection: Sendable {
         var closedBy: KVError?
     }
 
-    private let fd: Int32
+    let fd: Int32
     private let socketPath: String
+    private var decoder = KVFrameDecoder()
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     private let waiters = Mutex(Waiters())
     /// True once the reader has closed `fd`; guards writes against a reused descriptor number.
     private let writeLock = Mutex(false)
 
-    /// Takes ownership of the connected socket `fd` and starts its reader thread.
-    init(fd: Int32, socketPath: String) {
+    /// Takes ownership of the connected socket `fd` and hands it to the reactor.
+    init(fd: Int32, socketPath: String) throws(KVError) {
         self.fd = fd
         self.socketPath = socketPath
-        let thread = Thread { [self] in readLoop() }
-        thread.name = "kv-client-reader"
-        thread.start()
+        do {
+            try KVClientReactor.shared.register(self)
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
     /// True once the socket has ended.
@@ -72,37 +80,42 @@ final class KVClientConnection: Sendable {
         }
     }
 
-    private func readLoop() {
-        var decoder = KVFrameDecoder()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 8)
-        defer { buffer.deallocate() }
-        var reason = "the service closed the connection"
-        reading: while true {
-            let n = UnixSocket.receive(fd, into: buffer)
-            if n <= 0 {
-                if n < 0 { reason = UnixSocket.describe(errno) }
-                break
+    /// Reads what the socket holds and resumes the callers whose answers arrived; returns why the
+    /// connection ended, or nil while it lives. Called on the reactor thread only.
+    func readAvailable() -> String? {
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n == 0 { return "the service closed the connection" }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+                return UnixSocket.describe(errno)
             }
-            decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            chunk.withUnsafeBytes { decoder.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             while true {
                 switch decoder.next() {
                 case .needMoreBytes:
-                    continue reading
+                    break
                 case .fail(let error):
-                    reason = "the service sent a bad frame (\(error.message))"
-                    break reading
+                    return "the service sent a bad frame (\(error.message))"
                 case .frame(let payload):
                     do {
                         let response = try KVWire.decodeResponse(payload)
                         let waiter = waiters.withLock { $0.byID.removeValue(forKey: response.id) }
                         waiter?.resume(returning: response.result)
+                        continue
                     } catch {
-                        reason = "the service sent a bad frame (\(error.message))"
-                        break reading
+                        return "the service sent a bad frame (\(error.message))"
                     }
                 }
+                break
             }
+            if n < chunk.count { return nil }
         }
+    }
+
+    /// Fails every waiter with `.unavailable` naming `reason` and closes the socket.
+    func finish(reason: String) {
         let error = KVError(.unavailable, "lost the connection to the KV service at \(socketPath): \(reason)")
         let orphans = waiters.withLock { state in
             state.closedBy = error

@@ -12,13 +12,36 @@ public enum KVLimits {
     /// Namespace names are short identifiers; this bounds them on the wire.
     public static let maximumNamespaceBytes = 255
 
-    /// Throws the error a request with this key would get.
-    public static func check(namespace: String, key: String) throws(KVError) {
+    /// Throws the error a request naming this namespace would get.
+    public static func check(namespace: String) throws(KVError) {
         if namespace.isEmpty || namespace.utf8.count > maximumNamespaceBytes {
             throw KVError(
                 .invalidArgument,
                 "namespace must be 1 to \(maximumNamespaceBytes) bytes, received \(namespace.utf8.count)")
         }
+    }
+
+    /// Throws the error a list with these arguments would get (before the cursor is decoded).
+    public static func check(
+        listNamespace namespace: String, prefix: String, limit: Int, cursor: String?
+    ) throws(KVError) {
+        try check(namespace: namespace)
+        guard (1...maximumListLimit).contains(limit) else {
+            throw KVError(.invalidArgument, "limit must be between 1 and \(maximumListLimit), received \(limit)")
+        }
+        if prefix.utf8.count > maximumKeyBytes {
+            throw KVError(
+                .keyTooLong, "prefix is \(prefix.utf8.count) bytes; keys are at most \(maximumKeyBytes) bytes")
+        }
+        // A cursor is the base64 of one key: at most 684 characters.
+        if let cursor, cursor.isEmpty || cursor.utf8.count > 1024 {
+            throw KVError(.invalidArgument, "cursor '\(cursor.prefix(40))' is not one this service returned")
+        }
+    }
+
+    /// Throws the error a request with this key would get.
+    public static func check(namespace: String, key: String) throws(KVError) {
+        try check(namespace: namespace)
         if key.isEmpty { throw KVError(.invalidArgument, "key must not be empty") }
         let count = key.utf8.count
         if count > maximumKeyBytes {
@@ -52,7 +75,7 @@ public enum KVLimits {
             if unixSeconds > Int64(Int32.max) * 100 {
                 throw KVError(.invalidArgument, "expiration \(unixSeconds) is too far in the future")
             }
-            if unixSeconds * 1000 <= nowMillis {
+            if unixSeconds < 0 || unixSeconds * 1000 <= nowMillis {
                 throw KVError(
                     .invalidArgument,
                     "expiration \(unixSeconds) is not in the future (now is \(nowMillis / 1000) seconds since the epoch)"

@@ -8,11 +8,10 @@ import Synchronization
 
 /// The KV process: one SQLite store served over a Unix-domain socket to the router and hosts.
 ///
-/// I/O model: one thread per connection with blocking reads. The clients are a handful of
-/// long-lived processes (router, hosts, operators' `kv-cli`), each pipelining many requests on
-/// its connection, so threads are few, and a blocking loop keeps the hot path short: read what
-/// arrived, answer every complete frame in order, write all answers with one `send(2)`.
-/// Reads run on per-thread reader connections of the store; writes serialize on its writer.
+/// I/O model: a few epoll loops (`KVEventLoop`, one per core by default) share the listening
+/// socket; each answers every ready connection per wake-up, in arrival order per connection, and
+/// writes all of a connection's answers with one `send(2)`. Reads use the store's pool of reader
+/// connections (WAL lets loops read at once); writes serialize on its single writer.
 ///
 /// A frame that breaks the protocol (see `KVFrameDecoder`) closes only its own connection, with
 /// the reason logged. Values and keys never reach a log line.
@@ -29,12 +28,16 @@ public final class KVService: Sendable {
         public var sweepInterval: Double
         /// fsync the WAL on every commit (survives power loss, slower); see `KVStoreConnection`.
         public var fsyncEachCommit: Bool
+        /// How many epoll loops serve connections (default: one per core, at most 4).
+        public var eventLoops: Int
 
         /// A configuration with the defaults: sweep every 30 seconds, fsync at checkpoints only.
         public init(
             socketPath: String, databasePath: String, namespaces: [String] = [], sweepInterval: Double = 30,
-            fsyncEachCommit: Bool = false
+            fsyncEachCommit: Bool = false,
+            eventLoops: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
         ) {
+            self.eventLoops = eventLoops
             self.socketPath = socketPath
             self.databasePath = databasePath
             self.namespaces = namespaces
@@ -46,15 +49,8 @@ public final class KVService: Sendable {
     /// The configuration this service runs with.
     public let configuration: Configuration
     private let logger: Logger
-    private let state = Mutex(LifecycleState())
-    private let connectionsDone = DispatchGroup()
+    private let state = Mutex(false)  // true once shutdown() was called
     private let wakePipe: (read: Int32, write: Int32)
-
-    private struct LifecycleState: ~Copyable {
-        var stopping = false
-        var connections: [Int: Int32] = [:]
-        var nextConnectionID = 1
-    }
 
     /// A service that will serve `configuration` once `run()` is called.
     public init(configuration: Configuration, logger: Logger) throws(KVError) {
@@ -73,9 +69,9 @@ public final class KVService: Sendable {
         close(wakePipe.write)
     }
 
-    /// Opens the store, listens, and serves until `shutdown()`; then stops accepting, lets every
-    /// connection finish the requests it already read, closes the database cleanly (checkpointing
-    /// the WAL) and removes the socket file.
+    /// Opens the store, listens, and serves until `shutdown()`; then stops accepting, answers the
+    /// requests already read, closes the database cleanly (checkpointing the WAL) and removes the
+    /// socket file.
     public func run() throws(KVError) {
         let store = try KVStore(path: configuration.databasePath, fsyncEachCommit: configuration.fsyncEachCommit)
         let listener: Int32
@@ -85,30 +81,54 @@ public final class KVService: Sendable {
             store.close()
             throw error
         }
+        _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
         let handler = KVRequestHandler(store: store, namespaces: Set(configuration.namespaces))
+        let ids = Atomic(0)
+        var loops: [KVEventLoop] = []
+        do {
+            for _ in 0..<max(1, configuration.eventLoops) {
+                loops.append(
+                    try KVEventLoop(
+                        listener: listener, wakeFD: wakePipe.read, handler: handler, logger: logger,
+                        nextConnectionID: { ids.add(1, ordering: .relaxed).newValue }))
+            }
+        } catch {
+            close(listener)
+            store.close()
+            throw error
+        }
         logger.info(
             "kv listening",
             [
                 ("socket", .string(configuration.socketPath)), ("database", .string(configuration.databasePath)),
                 ("namespaces", .array(configuration.namespaces.map { .string($0) })),
+                ("event_loops", .int(loops.count)),
             ])
         let sweeper = startSweeper(store)
-        acceptLoop(listener, handler)
+        let loopsDone = DispatchGroup()
+        let closedCount = Atomic(0)
+        for (index, loop) in loops.enumerated() {
+            loopsDone.enter()
+            let thread = Thread {
+                closedCount.add(loop.run(), ordering: .relaxed)
+                loopsDone.leave()
+            }
+            thread.name = "kv-loop-\(index)"
+            thread.start()
+        }
+        loopsDone.wait()
         close(listener)
         unlink(configuration.socketPath)
-        let open = state.withLock { $0.connections }
-        for (_, fd) in open { Glibc.shutdown(fd, Int32(SHUT_RD)) }
-        connectionsDone.wait()
         sweeper.wait()
         store.close()
-        logger.info("kv stopped", [("connections_closed", .int(open.count))])
+        logger.info("kv stopped", [("connections_closed", .int(closedCount.load(ordering: .relaxed)))])
     }
 
     /// Asks `run()` to stop; safe from any thread and from a signal-handling queue.
     public func shutdown() {
-        let first = state.withLock { state in
-            defer { state.stopping = true }
-            return !state.stopping
+        let first = state.withLock { stopping in
+            defer { stopping = true }
+            return !stopping
         }
         if first {
             var byte: UInt8 = 1
@@ -116,51 +136,7 @@ public final class KVService: Sendable {
         }
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
-
-    private func acceptLoop(_ listener: Int32, _ handler: KVRequestHandler) {
-        var fds = [
-            pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0),
-        ]
-        while !isStopping {
-            let ready = poll(&fds, 2, -1)
-            if ready < 0 && errno != EINTR {
-                logger.error("poll failed; stopping", [("error", .string(UnixSocket.describe(errno)))])
-                return
-            }
-            if fds[1].revents != 0 || isStopping { return }
-            guard fds[0].revents != 0 else { continue }
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if errno == EMFILE || errno == ENFILE {
-                    logger.error("out of file descriptors; refusing connections for 100 ms")
-                    usleep(100_000)
-                }
-                continue
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            startConnection(fd, handler)
-        }
-    }
-
-    private func startConnection(_ fd: Int32, _ handler: KVRequestHandler) {
-        let id = state.withLock { state in
-            defer { state.nextConnectionID += 1 }
-            state.connections[state.nextConnectionID] = fd
-            return state.nextConnectionID
-        }
-        connectionsDone.enter()
-        let connection = KVServiceConnection(fd: fd, id: id, handler: handler, logger: logger)
-        let thread = Thread { [self] in
-            connection.serve()
-            state.withLock { _ = $0.connections.removeValue(forKey: id) }
-            close(fd)
-            connectionsDone.leave()
-        }
-        thread.name = "kv-connection-\(id)"
-        thread.start()
-    }
+    private var isStopping: Bool { state.withLock { $0 } }
 
     /// Deletes expired rows every `sweepInterval` seconds until shutdown; reads never depended on it.
     private func startSweeper(_ store: KVStore) -> DispatchGroup {

@@ -10,14 +10,7 @@ extension KVStore {
         namespace: String, prefix: String = "", limit: Int? = nil, cursor: String? = nil
     ) throws(KVError) -> KVListPage {
         let limit = limit ?? KVLimits.maximumListLimit
-        guard (1...KVLimits.maximumListLimit).contains(limit) else {
-            throw KVError(
-                .invalidArgument, "limit must be between 1 and \(KVLimits.maximumListLimit), received \(limit)")
-        }
-        if prefix.utf8.count > KVLimits.maximumKeyBytes {
-            throw KVError(.keyTooLong, "prefix is \(prefix.utf8.count) bytes; keys are at most 512 bytes")
-        }
-        if namespace.isEmpty { throw KVError(.invalidArgument, "namespace must not be empty") }
+        try KVLimits.check(listNamespace: namespace, prefix: prefix, limit: limit, cursor: cursor)
         let after = try cursor.map { cursor throws(KVError) in try Self.decodeCursor(cursor) } ?? []
         let nowMillis = now()
         return try withReader { connection throws(KVError) in

@@ -62,7 +62,8 @@ public final class KVStore: Sendable {
             guard try statement.step() else { return nil }
             return KVEntry(
                 value: statement.blob(0), metadata: statement.optionalText(1),
-                expiration: statement.optionalInt64(2).map(Self.seconds), version: UInt64(statement.int64(3)))
+                expiration: statement.optionalInt64(2).map(Self.seconds),
+                version: UInt64(bitPattern: statement.int64(3)))
         }
     }
 
@@ -206,7 +207,7 @@ public final class KVStore: Sendable {
         current.bind(1, text: namespace)
         current.bind(2, blob: key.utf8)
         guard try current.step() else { return (nil, 0) }
-        let version = UInt64(current.int64(0))
+        let version = UInt64(bitPattern: current.int64(0))
         let live = current.optionalInt64(1).map { $0 > nowMillis } ?? true
         return (version, live ? version : 0)
     }

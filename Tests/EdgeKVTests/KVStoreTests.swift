@@ -168,6 +168,8 @@ final class StoreWorld {
         ("metadata of 1025 bytes", .metadataTooLarge),
         ("TTL of 0 seconds", .invalidArgument),
         ("expiration in the past", .invalidArgument),
+        ("expiration of Int64.min", .invalidArgument),
+        ("TTL of Int64.max seconds", .invalidArgument),
         ("list limit 0", .invalidArgument),
         ("list limit 1001", .invalidArgument),
         ("cursor not issued by the store", .invalidArgument),
@@ -191,6 +193,10 @@ final class StoreWorld {
                 _ = try store.put(namespace: "T", key: "k", value: [], expiration: .ttl(seconds: 0))
             case "expiration in the past":
                 _ = try store.put(namespace: "T", key: "k", value: [], expiration: .at(unixSeconds: 1_000))
+            case "expiration of Int64.min":
+                _ = try store.put(namespace: "T", key: "k", value: [], expiration: .at(unixSeconds: .min))
+            case "TTL of Int64.max seconds":
+                _ = try store.put(namespace: "T", key: "k", value: [], expiration: .ttl(seconds: .max))
             case "list limit 0": _ = try store.list(namespace: "T", limit: 0)
             case "list limit 1001": _ = try store.list(namespace: "T", limit: 1001)
             default: _ = try store.list(namespace: "T", cursor: "not base64!")
