@@ -1,1 +1,0 @@
-// EdgeRuntime: see Package.swift for what this module holds.

@@ -1,1 +1,0 @@
-// Tests for EdgeRuntime arrive with the module.
