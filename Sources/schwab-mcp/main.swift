@@ -8,6 +8,7 @@ let commands: [Subcommand] = [
     KVCommand.subcommand,
     KVCLICommand.subcommand,
     SandboxCommand.subcommand,
+    MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,
 ]
 
