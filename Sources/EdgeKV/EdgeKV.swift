@@ -1,1 +1,0 @@
-// EdgeKV: see Package.swift for what this module holds.

@@ -1,1 +1,0 @@
-// Tests for EdgeKV arrive with the module.
