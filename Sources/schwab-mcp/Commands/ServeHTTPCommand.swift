@@ -1,9 +1,56 @@
-/// `schwab-mcp serve-http`: not built yet.
+import EdgeCore
+import EdgeNet
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `schwab-mcp serve-http`: the bare HTTP server (`/health`, `/echo`, `/delay`, `/events`) for
+/// smoke tests and benchmarks. Logs one JSON line with the bound port when ready, drains on
+/// SIGTERM or SIGINT, and exits 0 once drained.
 enum ServeHTTPCommand {
     static let subcommand = Subcommand(
-        name: "serve-http", summary: "(not built yet)", usage: "",
-        run: { _ in
-            printError("serve-http: not built yet")
-            return 1
+        name: "serve-http", summary: "run the bare HTTP server (/health, /echo) for smoke tests and benchmarks",
+        usage:
+            "[--host 127.0.0.1] [--port 8080] [--loops N] [--tls-cert PEM --tls-key PEM] [--heartbeat SECONDS] "
+            + "[--header-timeout SECONDS] [--shutdown-grace SECONDS]",
+        run: { arguments in
+            var configuration = HTTPServer.Configuration()
+            if let host = try arguments.option("host") { configuration.host = host }
+            if let port = try arguments.intOption("port") { configuration.port = port }
+            if let loops = try arguments.intOption("loops") { configuration.eventLoops = loops }
+            if let seconds = try arguments.intOption("heartbeat") {
+                configuration.heartbeatInterval = .seconds(seconds)
+            }
+            if let seconds = try arguments.intOption("header-timeout") {
+                configuration.headerTimeout = .seconds(seconds)
+            }
+            if let seconds = try arguments.intOption("shutdown-grace") {
+                configuration.shutdownGrace = .seconds(seconds)
+            }
+            let certificate = try arguments.option("tls-cert")
+            let key = try arguments.option("tls-key")
+            switch (certificate, key) {
+            case (let certificate?, let key?):
+                configuration.tls = TLSConfiguration(certificatePath: certificate, privateKeyPath: key)
+            case (nil, nil):
+                break
+            default:
+                throw ArgumentError(message: "--tls-cert and --tls-key go together")
+            }
+            try arguments.finish()
+
+            let level = getenv("LOG_LEVEL").flatMap { LogLevel(name: String(cString: $0)) } ?? .info
+            let logger = Logger(label: "http", level: level)
+            let server = try HTTPServer(
+                configuration: configuration, responder: BareServerRoutes.responder(), logger: logger)
+            _ = try server.start()
+            let watch = SignalHandling.onTerminate { number in
+                logger.info("signal received, draining", [("signal", .int(Int(number)))])
+                server.shutdown()
+            }
+            await server.run()
+            watch.cancel()
+            return 0
         })
 }

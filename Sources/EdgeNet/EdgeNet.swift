@@ -1,1 +1,0 @@
-// EdgeNet: see Package.swift for what this module holds.

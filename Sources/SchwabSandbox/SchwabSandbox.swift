@@ -1,1 +1,0 @@
-// SchwabSandbox: see Package.swift for what this module holds.

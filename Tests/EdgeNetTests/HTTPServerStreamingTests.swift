@@ -1,0 +1,111 @@
+import EdgeHTTP
+import EdgeNet
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// Counters a streaming route updates and a test reads.
+final class StreamProbe: Sendable {
+    let writes = Atomic<Int>(0)
+    let sawClose = Atomic<Bool>(false)
+    let finished = Atomic<Bool>(false)
+
+    var writeCount: Int { writes.load(ordering: .relaxed) }
+    var closed: Bool { sawClose.load(ordering: .relaxed) }
+    var done: Bool { finished.load(ordering: .relaxed) }
+}
+
+@Suite("HTTP server: streamed responses and Server-Sent Events")
+struct HTTPServerStreamingTests {
+    @Test("curl receives SSE events with id and retry, heartbeat comments while idle, and a clean end")
+    func serverSentEvents() async throws {
+        let server = try TestServer { $0.heartbeatInterval = .milliseconds(100) }
+        defer { server.stop() }
+        let result = try await blocking { try curl(["-N", "-i", "\(server.url)/events?count=3&interval_ms=350"]) }
+        #expect(result.status == 0, "curl saw a cleanly ended chunked body: \(result.error)")
+        #expect(result.output.contains("Content-Type: text/event-stream\r\n"))
+        #expect(result.output.contains("Transfer-Encoding: chunked\r\n"))
+        #expect(result.output.contains("event: tick\nid: 1\nretry: 1000\ndata: 1\n\n"))
+        #expect(result.output.contains("event: tick\nid: 3\ndata: 3\n\n"))
+        #expect(result.output.contains(": heartbeat\n"), "idle gaps carry heartbeat comments")
+    }
+
+    @Test("each event reaches the client when it is written, before the stream ends")
+    func eventsAreFlushed() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let text = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("GET /events?count=0&interval_ms=100 HTTP/1.1\r\nHost: x\r\n\r\n")
+            return client.receive(until: "data: 2\n\n")
+        }
+        #expect(text.contains("id: 1\n") && text.contains("data: 2\n\n"))
+    }
+
+    @Test("the stream's handler learns at once when the client goes away")
+    func clientGoesAway() async throws {
+        let probe = StreamProbe()
+        var routes = RoutedResponder()
+        routes.add(.get, "/wait") { _ in
+            .now(
+                HTTPResponse(
+                    body: .stream { stream in
+                        await stream.write(Array("hello\n".utf8))
+                        await stream.waitUntilClosed()
+                        probe.sawClose.store(stream.isClosed, ordering: .relaxed)
+                        probe.finished.store(true, ordering: .relaxed)
+                    }))
+        }
+        let server = try TestServer(routes)
+        defer { server.stop() }
+        let text = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+            return client.receive(until: "hello\n")
+        }
+        #expect(text.contains("hello\n"))
+        #expect(await eventually { probe.done })
+        #expect(probe.closed)
+        #expect(await eventually { server.server.openConnections == 0 })
+    }
+
+    @Test("a client that never reads an endless stream holds bounded memory, and others are still served")
+    func backPressure() async throws {
+        let probe = StreamProbe()
+        let chunk = [UInt8](repeating: 0x61, count: 16 * 1024)
+        var routes = BareServerRoutes.responder()
+        routes.add(.get, "/flood") { _ in
+            .now(
+                HTTPResponse(
+                    body: .stream { stream in
+                        while await stream.write(chunk) { probe.writes.add(1, ordering: .relaxed) }
+                        probe.finished.store(true, ordering: .relaxed)
+                    }))
+        }
+        let watermark = 64 * 1024
+        let server = try TestServer(routes) { $0.streamHighWatermark = watermark }
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        client.setSmallReceiveBuffer()
+        client.send("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n")
+        // Wait until the writer is stuck: its count stops moving once the socket buffers are full.
+        var last = -1
+        var stuck = false
+        for _ in 0..<100 where !stuck {
+            try await Task.sleep(for: .milliseconds(200))
+            let now = probe.writeCount
+            stuck = now == last && now > 0
+            last = now
+        }
+        #expect(stuck, "the writer stopped advancing")
+        let written = probe.writeCount * chunk.count
+        #expect(
+            server.server.queuedOutputBytes <= watermark + chunk.count + 64, "queued \(server.server.queuedOutputBytes)"
+        )
+        #expect(written < 64 * 1024 * 1024, "the writer was held back after \(written) bytes")
+        #expect(!probe.done)
+        let other = try await blocking { try curl(["\(server.url)/health"]) }
+        #expect(other.output == "ok\n", "another client is served while one stream is stuck")
+    }
+}

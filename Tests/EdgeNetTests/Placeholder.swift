@@ -1,1 +1,0 @@
-// Tests for EdgeNet arrive with the module.

@@ -1,0 +1,99 @@
+import EdgeCore
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child `schwab-mcp serve-http` on a port it picks, read from its "listening" log line.
+struct ServeHTTPChild {
+    let child: ChildProcess
+    let port: Int
+
+    init(_ extra: [String] = []) throws {
+        let process = try ChildProcess(["serve-http", "--port", "0", "--loops", "2"] + extra)
+        var found: Int?
+        _ = TestSupport.waitUntil {
+            found = ServeHTTPChild.listeningPort(in: process.stderrText)
+            return found != nil || !process.isRunning
+        }
+        guard let found else {
+            process.stop()
+            throw RawClientError(message: "serve-http did not report a port: \(process.stderrText)")
+        }
+        child = process
+        port = found
+    }
+
+    /// The port of the first `"msg":"listening"` JSON line.
+    static func listeningPort(in log: String) -> Int? {
+        for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                continue
+            }
+            return object["port"] as? Int
+        }
+        return nil
+    }
+}
+
+@Suite("schwab-mcp serve-http as a child process")
+struct ServeHTTPCommandTests {
+    @Test("serve-http logs its port as JSON and answers /health")
+    func health() async throws {
+        let server = try await blocking { try ServeHTTPChild() }
+        defer { server.child.stop() }
+        let result = try await blocking { try curl(["http://127.0.0.1:\(server.port)/health"]) }
+        #expect(result.output == "ok\n")
+    }
+
+    @Test(
+        "bad flags exit with status 2 and say what was wrong",
+        arguments: [
+            (["--port", "http"], "--port expects a whole number"),
+            (["--tls-cert", "/nonexistent.pem"], "--tls-cert and --tls-key go together"),
+            (["--colour"], "unexpected argument '--colour'"),
+        ] as [([String], String)])
+    func badFlags(arguments: [String], message: String) async throws {
+        let result = try await blocking {
+            try TestSupport.run(TestSupport.binary.path, ["serve-http"] + arguments)
+        }
+        #expect(result.status == 2)
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
+    @Test(
+        "SIGTERM drains: an in-flight slow request completes, new connections are refused, an SSE stream ends cleanly")
+    func sigtermDrain() async throws {
+        let server = try await blocking { try ServeHTTPChild(["--shutdown-grace", "20"]) }
+        defer { server.child.stop() }
+        let port = server.port
+        let slow = try ChildProcess(
+            ["--silent", "--show-error", "--max-time", "30", "http://127.0.0.1:\(port)/delay?ms=2500"],
+            executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        let events = try ChildProcess(
+            ["--silent", "--show-error", "-N", "--max-time", "30", "http://127.0.0.1:\(port)/events?interval_ms=100"],
+            executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        defer {
+            slow.stop()
+            events.stop()
+        }
+        #expect(await eventually { events.stdoutText.contains("data: 2\n") }, "the stream is running")
+        server.child.signal(SIGTERM)
+        #expect(await eventually { server.child.stderrText.contains("\"msg\":\"shutting down\"") })
+        let refused = !TestSupport.isListening(port: port)
+        #expect(refused, "new connections are refused while draining")
+        #expect(slow.isRunning, "the slow request was still in flight when new connections were refused")
+
+        let eventsExit = try await blocking { events.waitForExit(timeout: 20) }
+        #expect(eventsExit == 0, "curl saw the chunked stream end cleanly: \(events.stderrPath.path)")
+        let slowExit = try await blocking { slow.waitForExit(timeout: 20) }
+        #expect(slowExit == 0)
+        #expect(slow.stdoutText == "slept 2500 ms\n")
+        let serverExit = try await blocking { server.child.waitForExit(timeout: 20) }
+        #expect(serverExit == 0)
+        #expect(server.child.stderrText.contains("\"msg\":\"stopped\""))
+    }
+}

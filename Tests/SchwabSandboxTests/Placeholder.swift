@@ -1,1 +1,0 @@
-// Tests for SchwabSandbox arrive with the module.
