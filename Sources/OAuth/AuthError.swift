@@ -55,6 +55,8 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidScope = Kind(name: "InvalidScope", code: "invalid_scope", status: 400)
         /// The `resource` is not this server (RFC 8707 §2).
         public static let invalidTarget = Kind(name: "InvalidTarget", code: "invalid_target", status: 400)
+        /// The approval form was not posted from our page in this browser (CSRF check failed).
+        public static let forgedForm = Kind(name: "ForgedForm", code: "invalid_request", status: 403)
         /// The user declined on the approval page (RFC 6749 §4.1.2.1).
         public static let accessDenied = Kind(name: "AccessDenied", code: "access_denied", status: 403)
         /// A bearer token is missing, unknown, expired, revoked or for another audience (RFC 6750 §3.1).
