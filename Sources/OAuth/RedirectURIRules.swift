@@ -38,6 +38,7 @@ public enum RedirectURIRules {
 
     /// Whether `requested` is one of `registered`: exact match, or a loopback URI equal but for the port.
     public static func matches(_ requested: String, registered: [String]) -> Bool {
+        guard !requested.contains("#") else { return false }
         if registered.contains(requested) { return true }
         guard let asked = URIParts(requested), asked.isLoopback, asked.scheme == "http" else { return false }
         return registered.contains { candidate in
