@@ -170,6 +170,8 @@ import Testing
         let challenge = try #require(response.headers["WWW-Authenticate"])
         #expect(challenge.contains(#"resource_metadata="\#(Fixture.issuer)/.well-known/oauth-protected-resource/mcp""#))
         #expect(challenge.contains(#"error="invalid_token""#) && challenge.contains(#"scope="read""#))
+        let seen = [refresh, newAccess, newRefresh, tokens["access_token"]?.stringValue ?? ""]
+        try LogScan.expectClean(world.logs.all, of: seen)
     }
 
     @Test func theBearerCheckRefusesQueryTokensOtherAudiencesAndMissingScopes() async throws {
