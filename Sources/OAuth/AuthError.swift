@@ -45,6 +45,9 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The grant type is not one we issue (RFC 6749 §5.2).
         public static let unsupportedGrantType = Kind(
             name: "UnsupportedGrantType", code: "unsupported_grant_type", status: 400)
+        /// A client ID metadata document could not be fetched or does not describe the client.
+        public static let invalidClientDocument = Kind(
+            name: "InvalidClientDocument", code: "invalid_client", status: 400)
         /// A registration's redirect URI is unacceptable (RFC 7591 §3.2.2).
         public static let invalidRedirectURI = Kind(
             name: "InvalidRedirectURI", code: "invalid_redirect_uri", status: 400)

@@ -23,23 +23,24 @@ public enum ClientMetadataDocument {
     /// Validates a fetched document for `clientId` and returns the client it describes.
     public static func client(from body: [UInt8], clientId: String, now: Int64) throws(AuthError) -> RegisteredClient {
         guard body.count <= maximumBytes else {
-            throw AuthError(.invalidClient, "the client metadata document at \(clientId) is larger than 5 KB.")
+            throw AuthError(.invalidClientDocument, "the client metadata document at \(clientId) is larger than 5 KB.")
         }
         guard let json = try? JSONValue.parse(body) else {
-            throw AuthError(.invalidClient, "the client metadata document at \(clientId) is not JSON.")
+            throw AuthError(.invalidClientDocument, "the client metadata document at \(clientId) is not JSON.")
         }
         guard json["client_id"]?.stringValue == clientId else {
             throw AuthError(
-                .invalidClient, "the client metadata document's client_id does not equal its URL \(clientId).")
+                .invalidClientDocument, "the client metadata document's client_id does not equal its URL \(clientId).")
         }
         guard let uris = json["redirect_uris"]?.arrayValue?.compactMap(\.stringValue), !uris.isEmpty else {
-            throw AuthError(.invalidClient, "the client metadata document at \(clientId) lists no redirect_uris.")
+            throw AuthError(
+                .invalidClientDocument, "the client metadata document at \(clientId) lists no redirect_uris.")
         }
         for uri in uris { try RedirectURIRules.validate(uri) }
         let method = json["token_endpoint_auth_method"]?.stringValue ?? "none"
         guard method == "none" else {
             throw AuthError(
-                .invalidClient, "a metadata-document client must be public (token_endpoint_auth_method none).")
+                .invalidClientDocument, "a metadata-document client must be public (token_endpoint_auth_method none).")
         }
         return RegisteredClient(
             clientId: clientId, clientName: json["client_name"]?.stringValue.map { String($0.prefix(100)) },

@@ -167,10 +167,12 @@ extension OAuthEndpoints {
                 UpstreamRequest(method: .get, url: id, headers: headers, timeout: .seconds(5)))
         } catch {
             throw AuthError(
-                .invalidClient, "the client metadata document at \(id) could not be fetched (\(error.kind.rawValue)).")
+                .invalidClientDocument,
+                "the client metadata document at \(id) could not be fetched (\(error.kind.rawValue)).")
         }
         guard response.status == 200 else {
-            throw AuthError(.invalidClient, "the client metadata document at \(id) answered \(response.status).")
+            throw AuthError(
+                .invalidClientDocument, "the client metadata document at \(id) answered \(response.status).")
         }
         return try ClientMetadataDocument.client(from: response.body, clientId: id, now: clock())
     }
