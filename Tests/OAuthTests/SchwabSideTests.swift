@@ -154,3 +154,48 @@ import Testing
         #expect(throws: AuthError.self) { _ = try SchwabTokens.parse(Array("{}".utf8), now: 0) }
     }
 }
+
+/// What the MCP client sees when the Schwab sign-in died.
+@Suite(.serialized) struct DeadSignInTests {
+    @Test func aDeadSignInRevokesTheGrantAndAnswers401WithAChallenge() async throws {
+        let world = try await OAuthWorld()
+        let (clientId, tokens, _) = try await world.signIn()
+        let access = try #require(tokens["access_token"]?.stringValue)
+        let refresh = try #require(tokens["refresh_token"]?.stringValue)
+        guard
+            case .authorized(let props) = await world.endpoints.bearer.authenticate(
+                world.mcpRequest(authorization: "Bearer " + access))
+        else {
+            Issue.record("refused")
+            return
+        }
+        try await world.advanceSandboxClock(seconds: 8 * 86_400)
+        world.clock.advance(1_600)
+        var caught: AuthError?
+        do {
+            _ = try await world.endpoints.tokenManager.accessToken(schwabUserId: props.schwabUserId, clientId: clientId)
+        } catch {
+            caught = error
+        }
+        let error = try #require(caught)
+        let response = await world.endpoints.reauthorizationResponse(
+            for: error, props: props, path: "/mcp", requestId: "req-dead")
+        #expect(response.status.code == 401 && response.headers["X-Request-Id"] == "req-dead")
+        let challenge = try #require(response.headers["WWW-Authenticate"])
+        #expect(challenge.contains(#"error="invalid_token""#) && challenge.contains("resource_metadata="))
+        let body = try JSONValue.parse(response.bodyBytes)
+        #expect(body["error_description"]?.stringValue?.contains("Sign in again") == true)
+        // The client's own refresh fails too, so it runs the whole authorization again.
+        let retry = await world.send(
+            .post, "/token",
+            form: [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", clientId)])
+        #expect(retry.status.code == 400)
+        guard
+            case .refused = await world.endpoints.bearer.authenticate(
+                world.mcpRequest(authorization: "Bearer " + access))
+        else {
+            Issue.record("the old access token still works")
+            return
+        }
+    }
+}
