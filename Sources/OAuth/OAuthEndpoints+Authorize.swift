@@ -120,12 +120,18 @@ extension OAuthEndpoints {
     }
 
     /// Redirects to Schwab's authorize URL with a signed, expiring state carrying the request and
-    /// a fresh PKCE verifier (seed "State Parameter Structure").
+    /// a fresh PKCE verifier (seed "State Parameter Structure"). Unlike the seed, the verifier is
+    /// sealed with AES-256-GCM inside the state, so the browser and Schwab never see it in clear.
     func continueToSchwab(_ authorization: AuthorizeRequest, requestId: String, cookie: SetCookie?) -> HTTPResponse {
         let verifier = PKCE.makeVerifier()
+        guard let sealed = try? AESGCM.seal(Array(verifier.utf8), key: keys.verifier) else {
+            return fail(
+                AuthError(.serverError, "could not seal the sign-in state; retry."), requestId: requestId, json: false)
+        }
         let state = SignedEnvelope.seal(
             authorization.fields + [
-                ("nonce", .string(SecureRandom.token(byteCount: 16))), ("code_verifier", .string(verifier)),
+                ("nonce", .string(SecureRandom.token(byteCount: 16))),
+                ("code_verifier_sealed", .string(Base64URL.encode(sealed))),
             ], purpose: "schwab-state", key: keys.state, now: clock(), lifetime: settings.stateLifetime)
         var response = HTTPResponse.redirect(
             to: schwab.authorizeURL(state: state, codeChallenge: PKCE.challengeFor(verifier: verifier)))

@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgeCrypto
 import EdgeHTTP
 
 extension OAuthEndpoints {
@@ -17,7 +18,9 @@ extension OAuthEndpoints {
             return fail(error, requestId: requestId, json: false)
         }
         guard let authorization = AuthorizeRequest(payload: payload), let nonce = payload["nonce"]?.stringValue,
-            let verifier = payload["code_verifier"]?.stringValue
+            let sealed = payload["code_verifier_sealed"]?.stringValue.flatMap(Base64URL.decode),
+            let opened = try? AESGCM.open(sealed, key: keys.verifier),
+            let verifier = String(validating: opened, as: UTF8.self)
         else {
             return fail(
                 AuthError(.stateValidation, "the sign-in state is incomplete; start the sign-in again."),

@@ -7,6 +7,8 @@ public struct OAuthKeys: Sendable {
     let cookie: [UInt8]
     /// HMAC key of the Schwab `state` and the approval form's signed request.
     let state: [UInt8]
+    /// AES-256-GCM key hiding the PKCE verifier inside the (signed) Schwab state.
+    let verifier: [UInt8]
     /// HMAC key of CSRF tokens.
     let csrf: [UInt8]
     /// AES-256-GCM key of Schwab tokens at rest.
@@ -32,6 +34,7 @@ public struct OAuthKeys: Sendable {
         cookie = try derive("approval-cookie v1")
         state = try derive("state-signing v1")
         csrf = try derive("csrf v1")
+        verifier = try derive("state-verifier v1")
         tokens = try derive("schwab-tokens-at-rest v1")
     }
 }

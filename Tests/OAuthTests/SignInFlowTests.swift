@@ -279,3 +279,30 @@ enum LogScan {
         }
     }
 }
+
+/// The Schwab state is signed and carries the request, but the PKCE verifier only sealed.
+@Suite(.serialized) struct SchwabStateContentTests {
+    @Test func theStateCarriesTheRequestButNotTheVerifierInClear() async throws {
+        let world = try await OAuthWorld()
+        let clientId = try await world.register()
+        let page = await world.send(
+            .get, world.authorizeTarget(clientId: clientId, challenge: PKCE.challengeFor(verifier: PKCE.makeVerifier()))
+        )
+        let html = String(decoding: page.bodyBytes, as: UTF8.self)
+        let approved = await world.send(
+            .post, "/authorize",
+            form: [
+                ("request", OAuthWorld.hidden("request", in: html) ?? ""),
+                ("csrf_token", OAuthWorld.hidden("csrf_token", in: html) ?? ""), ("action", "approve"),
+            ])
+        let location = try #require(approved.headers["Location"])
+        let query = QueryParameters(parsing: location.split(separator: "?", maxSplits: 1)[1])
+        let state = try #require(query.first("state"))
+        let payload = try JSONValue.parse(try #require(Base64URL.decode(String(state.split(separator: ".")[0]))))
+        #expect(payload["client_id"]?.stringValue == clientId)
+        #expect(payload["code_verifier"] == nil && payload["code_verifier_sealed"] != nil)
+        // The challenge sent to Schwab is S256 of a verifier that appears nowhere in the URL.
+        #expect(query.first("code_challenge_method") == "S256")
+        #expect(query.first("code_challenge")?.count == 43)
+    }
+}
