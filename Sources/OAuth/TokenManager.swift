@@ -40,13 +40,10 @@ public final class TokenManager: Sendable {
             throw AuthError(
                 .tokenRefresh, "No Schwab sign-in is stored for this user. Sign in again from your MCP client.")
         }
-        let now = clock()
-        guard current.needsRefresh(now: now) else { return current }
-        if current.refreshTokenExpired(now: now) {
-            throw AuthError(
-                .tokenRefresh,
-                "Your Schwab sign-in has expired (Schwab allows 7 days). Sign in again: reconnect your MCP client and approve it once more."
-            )
+        switch TokenRefreshPolicy.decide(current, now: clock()) {
+        case .use: return current
+        case .signInAgain: throw Self.signInAgain
+        case .refresh: break
         }
         let user = schwabUserId ?? clientId
         let task = inFlight.withLock { tasks in
@@ -67,6 +64,12 @@ public final class TokenManager: Sendable {
         }
     }
 
+    /// The plain-words error for a dead Schwab sign-in; maps to 401 so the MCP client re-authorizes.
+    static let signInAgain = AuthError(
+        .tokenRefresh,
+        "Your Schwab sign-in has expired (Schwab allows 7 days). Sign in again: reconnect your MCP client and approve it once more."
+    )
+
     /// Re-reads (another process may have refreshed already), refreshes at Schwab, saves.
     private func refreshAndSave(schwabUserId: String?, clientId: String) async throws(AuthError) -> SchwabTokens {
         guard let latest = try await store.load(schwabUserId: schwabUserId, clientId: clientId) else {
@@ -74,7 +77,11 @@ public final class TokenManager: Sendable {
                 .tokenRefresh, "No Schwab sign-in is stored for this user. Sign in again from your MCP client.")
         }
         let now = clock()
-        guard latest.needsRefresh(now: now) else { return latest }
+        switch TokenRefreshPolicy.decide(latest, now: now) {
+        case .use: return latest
+        case .signInAgain: throw Self.signInAgain
+        case .refresh: break
+        }
         refreshCount.add(1, ordering: .relaxed)
         do {
             let fresh = try await schwab.refresh(latest, now: now)

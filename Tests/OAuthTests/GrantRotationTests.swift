@@ -53,3 +53,26 @@ import Testing
         #expect(OpaqueToken.grantId(of: token) == grant)
     }
 }
+
+@Suite struct TokenRefreshPolicyTests {
+    static let tokens = SchwabTokens(
+        accessToken: "a", refreshToken: "r", expiresIn: 1800, expiresAt: 10_000, refreshIssuedAt: 0)
+
+    @Test(
+        arguments: [
+            (10_000 - 301, TokenRefreshPolicy.Action.use),
+            (10_000 - 300, .refresh),
+            (10_000 + 5_000, .refresh),
+            (7 * 86_400 - 1, .refresh),
+            (7 * 86_400, .signInAgain),
+        ] as [(Int64, TokenRefreshPolicy.Action)])
+    func theDecisionFollowsTheLeewayAndTheSevenDays(now: Int64, expected: TokenRefreshPolicy.Action) {
+        #expect(TokenRefreshPolicy.decide(Self.tokens, now: now) == expected)
+    }
+
+    @Test func aFreshTokenNearTheSevenDayMarkIsStillUsed() {
+        let late = SchwabTokens(
+            accessToken: "a", refreshToken: "r", expiresIn: 1800, expiresAt: 8 * 86_400, refreshIssuedAt: 0)
+        #expect(TokenRefreshPolicy.decide(late, now: 7 * 86_400 + 10) == .use)
+    }
+}
