@@ -9,8 +9,9 @@ import Testing
 
 /// One test's world for the whole sign-in: the real KV service, the real sandbox (fake Schwab),
 /// our endpoints in this process driven request by request, and every log line they write.
+/// `@unchecked Sendable`: confined to the one test that creates it (the cookie jar is mutated only
+/// from that test's task).
 final class OAuthWorld: @unchecked Sendable {
-    // Confined to the test that owns it.
     let kv: KVProcess
     let sandbox: SandboxProcess
     let logs = LogCapture()

@@ -8,8 +8,8 @@ struct SetupFailure: Error, CustomStringConvertible {
 }
 
 /// The real KV service as a child process over a temporary folder, stopped by pid on deinit.
+/// `@unchecked Sendable`: immutable after init and owned by one test.
 final class KVProcess: @unchecked Sendable {
-    // Confined to the test that owns it.
     let folder: URL
     let socketPath: String
     let child: ChildProcess
@@ -47,8 +47,8 @@ final class KVProcess: @unchecked Sendable {
 }
 
 /// The fake Schwab as a child process on a free port, with an admin token, stopped on deinit.
+/// `@unchecked Sendable`: immutable after init and owned by one test.
 final class SandboxProcess: @unchecked Sendable {
-    // Confined to the test that owns it.
     let folder: URL
     let port: Int
     let child: ChildProcess
