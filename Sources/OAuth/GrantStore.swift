@@ -1,0 +1,153 @@
+import EdgeCore
+import EdgeCrypto
+import EdgeKV
+
+/// Grants, codes, tokens and clients in KV: the single source of truth (seed "Token Storage").
+///
+/// Keys in `settings.namespace`: `client:<id>` (renewed on use, expires when idle), `code:<hash>`
+/// (single use, short-lived), `grant:<id>` (props and refresh rotation state, updated by
+/// compare-and-swap), `access:<hash>` (props and expiry), `state:<nonce>` (a Schwab state already
+/// used). Tokens and codes are random and stored only as SHA-256 hashes.
+public final class GrantStore: Sendable {
+    let kv: any KVBackend
+    let settings: OAuthSettings
+    let clock: @Sendable () -> Int64
+
+    /// A store over `kv`; `clock` gives seconds since the epoch (injected for tests).
+    public init(kv: any KVBackend, settings: OAuthSettings, clock: @escaping @Sendable () -> Int64) {
+        self.kv = kv
+        self.settings = settings
+        self.clock = clock
+    }
+
+    var namespace: String { settings.namespace }
+
+    // MARK: Codes
+
+    /// Stores a code for an approved request whose Schwab sign-in finished (RFC 6749 §4.1.2).
+    public func issueCode(for request: AuthorizeRequest, schwabUserId: String?) async throws(AuthError) -> String {
+        let code = SecureRandom.token(byteCount: 32)
+        let now = clock()
+        var fields = request.fields
+        fields.append(("expires_at", .int(Int(now + settings.codeLifetime))))
+        if let schwabUserId { fields.append(("schwab_user_id", .string(schwabUserId))) }
+        try await put("code:" + OpaqueToken.hash(code), JSONValue.object(fields), ttl: settings.codeLifetime)
+        return code
+    }
+
+    /// Exchanges a code (RFC 6749 §4.1.3, RFC 7636 §4.6): same client, same redirect URI, the
+    /// verifier, the same resource when sent; then consumed by compare-and-swap, so a replay fails.
+    public func exchangeCode(
+        _ code: String, clientId: String, redirectURI: String?, verifier: String?, resource: String?
+    ) async throws(AuthError) -> IssuedTokens {
+        let key = "code:" + OpaqueToken.hash(code)
+        guard let entry = try await get(key), let json = try? JSONValue.parse(entry.value),
+            let request = AuthorizeRequest(payload: json), let expires = json["expires_at"]?.intValue
+        else {
+            throw AuthError(
+                .invalidGrant, "the authorization code is unknown, expired or already used; authorize again.")
+        }
+        guard Int64(expires) > clock() else {
+            throw AuthError(.invalidGrant, "the authorization code expired; authorize again.")
+        }
+        guard request.clientId == clientId else {
+            throw AuthError(.invalidGrant, "the authorization code was issued to another client.")
+        }
+        guard redirectURI == nil || redirectURI == request.redirectURI else {
+            throw AuthError(
+                .invalidGrant, "redirect_uri differs from the one in the authorization request (RFC 6749 §4.1.3).")
+        }
+        try PKCE.verify(verifier: verifier, challenge: request.codeChallenge)
+        if let resource, try settings.canonicalResource(resource) != request.resource {
+            throw AuthError(
+                .invalidTarget, "resource differs from the one in the authorization request (RFC 8707 §2.2).")
+        }
+        guard try await deleteIfVersion(key, entry.version) else {
+            throw AuthError(.invalidGrant, "the authorization code was already used; authorize again.")
+        }
+        let props = GrantProps(
+            grantId: SecureRandom.token(byteCount: 12), schwabUserId: json["schwab_user_id"]?.stringValue,
+            clientId: clientId, scopes: request.scopes, resource: request.resource)
+        return try await createGrant(props)
+    }
+
+    func createGrant(_ props: GrantProps) async throws(AuthError) -> IssuedTokens {
+        let now = clock()
+        let refresh = OpaqueToken.make(grantId: props.grantId)
+        let record = GrantRecord(
+            props: props, createdAt: now, refreshedAt: now, refreshHash: OpaqueToken.hash(refresh),
+            previousRefreshHash: nil)
+        try await put("grant:" + props.grantId, record.json, ttl: settings.refreshTokenLifetime)
+        let access = try await issueAccessToken(props)
+        return IssuedTokens(
+            accessToken: access, refreshToken: refresh, expiresIn: settings.accessTokenLifetime, scopes: props.scopes)
+    }
+
+    func issueAccessToken(_ props: GrantProps) async throws(AuthError) -> String {
+        let token = OpaqueToken.make(grantId: props.grantId)
+        let fields = props.fields + [("expires_at", .int(Int(clock() + settings.accessTokenLifetime)))]
+        try await put("access:" + OpaqueToken.hash(token), .object(fields), ttl: settings.accessTokenLifetime)
+        return token
+    }
+
+    // MARK: Access tokens
+
+    /// The props of a live access token: known, unexpired, and its grant not revoked.
+    public func authenticate(accessToken token: String) async throws(AuthError) -> GrantProps {
+        guard OpaqueToken.grantId(of: token) != nil, let entry = try await get("access:" + OpaqueToken.hash(token)),
+            let json = try? JSONValue.parse(entry.value), let props = GrantProps(json: json),
+            let expires = json["expires_at"]?.intValue
+        else { throw AuthError(.invalidToken, "the access token is unknown or malformed; authorize again.") }
+        guard Int64(expires) > clock() else {
+            throw AuthError(.invalidToken, "the access token expired; refresh it or authorize again.")
+        }
+        guard try await get("grant:" + props.grantId) != nil else {
+            throw AuthError(.invalidToken, "the access token was revoked; authorize again.")
+        }
+        return props
+    }
+
+    // MARK: Schwab state
+
+    /// Marks a Schwab `state` nonce used; a second call fails (the state is single-use).
+    public func consumeState(nonce: String) async throws(AuthError) {
+        do {
+            _ = try await kv.put(
+                namespace: namespace, key: "state:" + OpaqueToken.hash(nonce), value: [1],
+                expiration: .ttl(seconds: settings.stateLifetime + 60), metadata: nil, ifVersion: 0)
+        } catch let error as KVError where error.code == .conflict {
+            throw AuthError(.stateValidation, "this sign-in link was already used; start the sign-in again.")
+        } catch {
+            throw Self.storage(error)
+        }
+    }
+
+    // MARK: KV plumbing
+
+    func get(_ key: String) async throws(AuthError) -> KVEntry? {
+        do { return try await kv.get(namespace: namespace, key: key) } catch { throw Self.storage(error) }
+    }
+
+    func put(_ key: String, _ value: JSONValue, ttl: Int64, ifVersion: UInt64? = nil) async throws(AuthError) {
+        do {
+            _ = try await kv.put(
+                namespace: namespace, key: key, value: value.jsonBytes, expiration: .ttl(seconds: max(1, ttl)),
+                metadata: nil, ifVersion: ifVersion)
+        } catch { throw Self.storage(error) }
+    }
+
+    /// Deletes when the version still matches; false when another request got there first.
+    func deleteIfVersion(_ key: String, _ version: UInt64) async throws(AuthError) -> Bool {
+        do {
+            return try await kv.delete(namespace: namespace, key: key, ifVersion: version)
+        } catch let error as KVError where error.code == .conflict {
+            return false
+        } catch { throw Self.storage(error) }
+    }
+
+    static func storage(_ error: any Error) -> AuthError {
+        if let auth = error as? AuthError { return auth }
+        let code = (error as? KVError).map { String(describing: $0.code) } ?? "unknown"
+        return AuthError(.storageError, "the grant store is unavailable (\(code)); retry shortly.")
+    }
+}

@@ -1,1 +1,0 @@
-// OAuth: see Package.swift for what this module holds.

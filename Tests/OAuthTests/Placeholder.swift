@@ -1,1 +1,0 @@
-// Tests for OAuth arrive with the module.
