@@ -149,6 +149,41 @@ import Testing
         )
     }
 
+    @Test func pipelinedRequestsOnOneConnectionTakeEffectInOrder() throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let raw = try RawSocket(path: service.socketPath)
+        let requests: [KVRequest] = [
+            .put(namespace: "STATE", key: "k", value: [1], expiration: nil, metadata: nil, ifVersion: 0),
+            .get(namespace: "STATE", key: "k"),
+            .put(namespace: "STATE", key: "k", value: [2], expiration: nil, metadata: nil, ifVersion: 1),
+            .put(namespace: "STATE", key: "k", value: [3], expiration: nil, metadata: nil, ifVersion: 1),
+            .get(namespace: "STATE", key: "k"),
+            .delete(namespace: "STATE", key: "k", ifVersion: 2),
+            .get(namespace: "STATE", key: "k"),
+        ]
+        raw.send(requests.enumerated().flatMap { KVWire.encode(KVRequestFrame(id: UInt64($0), request: $1)) })
+        shutdown(raw.fd, Int32(SHUT_WR))
+        var decoder = KVFrameDecoder()
+        decoder.feed(try #require(raw.readToEnd()))
+        var results: [UInt64: KVResult] = [:]
+        while case .frame(let payload) = decoder.next() {
+            let response = try KVWire.decodeResponse(payload)
+            results[response.id] = response.result
+        }
+        #expect(results[0] == .version(1))
+        #expect(results[1] == .entry(KVEntry(value: [1], metadata: nil, expiration: nil, version: 1)))
+        #expect(results[2] == .version(2))
+        guard case .failure(let conflict) = results[3] else {
+            Issue.record("the stale swap must fail, received \(String(describing: results[3]))")
+            return
+        }
+        #expect(conflict.code == .conflict)
+        #expect(results[4] == .entry(KVEntry(value: [2], metadata: nil, expiration: nil, version: 2)))
+        #expect(results[5] == .deleted(true))
+        #expect(results[6] == .entry(nil))
+    }
+
     @Test func anUnknownOperationIsAnsweredAndTheConnectionStaysOpen() throws {
         let service = try KVServiceProcess()
         try service.start()
