@@ -77,9 +77,10 @@ public final class KVClient: KVBackend {
             let (connection, id) = try connectionAndID()
             let frame = KVWire.encode(KVRequestFrame(id: id, request: request))
             do {
-                let result = try await withCheckedThrowingContinuation { continuation in
+                let payload = try await withCheckedThrowingContinuation { continuation in
                     connection.submit(id: id, frame: frame, continuation: continuation)
                 }
+                let result = try KVWire.decodeResponse(payload).result
                 if case .failure(let error) = result { throw error }
                 return result
             } catch let failure as KVClientConnection.SendFailure {
