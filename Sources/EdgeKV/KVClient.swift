@@ -28,6 +28,7 @@ public final class KVClient: KVBackend {
         state.withLock { $0.connection?.shutdown() }
     }
 
+    /// The live entry under `key`, or nil when absent or expired (see `KVBackend.get`).
     public func get(namespace: String, key: String) async throws -> KVEntry? {
         try KVLimits.check(namespace: namespace, key: key)
         guard case .entry(let entry) = try await call(.get(namespace: namespace, key: key)) else {
@@ -36,6 +37,8 @@ public final class KVClient: KVBackend {
         return entry
     }
 
+    /// Writes `value` under `key` and returns its new version; throws `.conflict` when
+    /// `ifVersion` is given and stale (see `KVBackend.put`). Limits are checked before sending.
     public func put(
         namespace: String, key: String, value: [UInt8], expiration: KVExpiration? = nil, metadata: String? = nil,
         ifVersion: UInt64? = nil
@@ -49,6 +52,7 @@ public final class KVClient: KVBackend {
         return version
     }
 
+    /// Removes `key`; returns whether a live entry was removed (see `KVBackend.delete`).
     public func delete(namespace: String, key: String, ifVersion: UInt64? = nil) async throws -> Bool {
         try KVLimits.check(namespace: namespace, key: key)
         guard case .deleted(let deleted) = try await call(.delete(namespace: namespace, key: key, ifVersion: ifVersion))
@@ -56,6 +60,7 @@ public final class KVClient: KVBackend {
         return deleted
     }
 
+    /// One page of names by prefix, ascending, continuing after `cursor` (see `KVBackend.list`).
     public func list(
         namespace: String, prefix: String = "", limit: Int = KVLimits.maximumListLimit, cursor: String? = nil
     ) async throws -> KVListPage {
