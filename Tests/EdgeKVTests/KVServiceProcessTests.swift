@@ -51,6 +51,23 @@ import Testing
         #expect(try await client.get(namespace: "TOKENS", key: "token:42")?.text == "rotated")
     }
 
+    @Test func aValueAtThe25MiBLimitRoundTripsAndOneByteMoreIsRefused() async throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let client = KVClient(socketPath: service.socketPath)
+        let value = (0..<(25 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 131) }
+        async let big = client.put(namespace: "STATE", key: "big", value: value, expiration: nil, metadata: nil)
+        async let small = client.put(namespace: "STATE", key: "small", text: "beside it")
+        #expect(try await big == 1)
+        #expect(try await small == 1)
+        #expect(try await client.get(namespace: "STATE", key: "big")?.value == value)
+        let tooBig = await #expect(throws: KVError.self) {
+            try await client.put(namespace: "STATE", key: "big", value: value + [0], expiration: nil, metadata: nil)
+        }
+        #expect(tooBig?.code == .valueTooLarge)
+        #expect(try await client.get(namespace: "STATE", key: "small")?.text == "beside it")
+    }
+
     @Test func aWriteIsVisibleToAnotherClientTheMomentItIsAcknowledged() async throws {
         let service = try KVServiceProcess()
         try service.start()
@@ -122,6 +139,38 @@ import Testing
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.text == "before")
         _ = try await client.put(namespace: "TOKENS", key: "k", text: "after")
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.version == 2)
+    }
+
+    @Test func callsInFlightWhenTheServiceDiesFailAsUnavailableInsteadOfHanging() async throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let client = KVClient(socketPath: service.socketPath)
+        try await client.ping()
+        let codes = await withTaskGroup(of: [KVError.Code].self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    var codes: [KVError.Code] = []
+                    for i in 0..<50 {
+                        do {
+                            _ = try await client.put(namespace: "STATE", key: "k\(task)-\(i)", text: "v")
+                        } catch let error as KVError {
+                            codes.append(error.code)
+                        } catch {
+                            codes.append(.protocolError)
+                        }
+                    }
+                    return codes
+                }
+            }
+            group.addTask {
+                service.child?.killHard()
+                return []
+            }
+            return await group.reduce(into: [KVError.Code]()) { $0 += $1 }
+        }
+        #expect(codes.allSatisfy { $0 == .unavailable }, "\(Set(codes))")
+        try service.start()
+        try await client.ping()
     }
 
     /// Bytes that break the protocol, and the reason the log must name.
