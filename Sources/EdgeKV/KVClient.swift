@@ -19,6 +19,15 @@ public final class KVClient: KVBackend {
         var nextID: UInt64 = 1
     }
 
+    /// The executor of the thread that reads every KV answer in this process.
+    ///
+    /// A task that runs many KV calls in a row (a benchmark, a migration, a hot request path) may
+    /// run with `withTaskExecutorPreference(KVClient.taskExecutor)` or
+    /// `group.addTask(executorPreference: KVClient.taskExecutor)`: each answer then resumes it on
+    /// the reader thread itself instead of handing it to another thread, saving one wake-up per
+    /// call. Such a task shares that thread with every other KV caller, so it must not block.
+    public static var taskExecutor: any TaskExecutor { KVClientReactor.shared }
+
     /// A client for the service at `socketPath`; nothing connects until the first call.
     public init(socketPath: String) {
         self.socketPath = socketPath

@@ -86,7 +86,8 @@ import Testing
         let client = KVClient(socketPath: service.socketPath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<32 {
-                group.addTask {
+                // Half the tasks resume on the client's reader thread, half on the global executor.
+                group.addTask(executorPreference: task.isMultiple(of: 2) ? KVClient.taskExecutor : nil) {
                     for i in 0..<20 {
                         let key = "t\(task):\(i)"
                         _ = try await client.put(namespace: "STATE", key: key, text: key)
@@ -97,6 +98,20 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try await client.list(namespace: "STATE", prefix: "t3").keys.count == 20 * 3, "t3, t30 and t31")
+    }
+
+    @Test func aTaskPreferringTheClientExecutorGetsEveryAnswer() async throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let client = KVClient(socketPath: service.socketPath)
+        try await withTaskExecutorPreference(KVClient.taskExecutor) { () async throws -> Void in
+            for round in 1...300 {
+                #expect(try await client.put(namespace: "STATE", key: "n", text: "\(round)") == UInt64(round))
+                #expect(try await client.get(namespace: "STATE", key: "n")?.text == "\(round)")
+            }
+            let missing = await #expect(throws: KVError.self) { try await client.get(namespace: "NOPE", key: "n") }
+            #expect(missing?.code == .unknownNamespace)
+        }
     }
 
     @Test func noAcknowledgedWriteIsLostWhenTheServiceIsKilled() async throws {
