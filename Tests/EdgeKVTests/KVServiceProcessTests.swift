@@ -304,6 +304,26 @@ import Testing
             !FileManager.default.fileExists(atPath: service.databasePath + "-wal"), "a clean close checkpoints the WAL")
     }
 
+    /// Start-up mistakes: the exit status and a phrase the message must hold.
+    static let startupMistakes: [([String], Int32, String)] = [
+        (["--socket", "DIR/kv.sock"], 2, "--db is required"),
+        (["--socket", "/nonexistent-dir/kv.sock", "--db", "DIR/kv.sqlite"], 1, "cannot listen on"),
+        (["--socket", "DIR/kv.sock", "--db", "/nonexistent-dir/kv.sqlite"], 1, "cannot open the KV database"),
+        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--namespaces", "A,,B"], 2, "--namespaces"),
+        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--log-level", "loud"], 2, "--log-level"),
+        (["--socket", "DIR/" + String(repeating: "s", count: 200), "--db", "DIR/kv.sqlite"], 1, "socket path must be"),
+    ]
+
+    @Test(arguments: startupMistakes)
+    func aBadStartupStopsWithAClearMessage(words: [String], status: Int32, phrase: String) throws {
+        let folder = try TestSupport.temporaryDirectory("kv-startup")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = words.map { $0.replacingOccurrences(of: "DIR", with: folder.path) }
+        let result = try TestSupport.run(TestSupport.binary.path, ["kv"] + arguments)
+        #expect(result.status == status)
+        #expect(result.error.contains(phrase), "stderr was: \(result.error)")
+    }
+
     @Test func aSecondServiceOnTheSameSocketRefusesToStart() throws {
         let service = try KVServiceProcess()
         try service.start()
