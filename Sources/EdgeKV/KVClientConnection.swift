@@ -8,7 +8,8 @@ import Synchronization
 /// One socket to the KV service carrying many requests at once, matched to answers by request id.
 ///
 /// Callers write their frame directly (serialized by `writeLock`, so frames never interleave);
-/// the process's `KVClientReactor` reads and decodes answers and resumes the waiting callers.
+/// the process's `KVClientReactor` reads answers, matches them by id and resumes the waiting
+/// callers with the payload, which each caller decodes on its own thread.
 /// When the socket ends, every waiter fails with `.unavailable` and the connection is never used
 /// again: the owning `KVClient` opens a fresh one on the next call.
 ///
@@ -22,7 +23,7 @@ final class KVClientConnection: @unchecked Sendable {
     }
 
     private struct Waiters: ~Copyable {
-        var byID: [UInt64: CheckedContinuation<KVResult, any Error>] = [:]
+        var byID: [UInt64: CheckedContinuation<[UInt8], any Error>] = [:]
         var closedBy: KVError?
     }
 
@@ -50,7 +51,7 @@ final class KVClientConnection: @unchecked Sendable {
     var isClosed: Bool { waiters.withLock { $0.closedBy != nil } }
 
     /// Registers `continuation` under `id` and writes `frame`; the reader resumes it.
-    func submit(id: UInt64, frame: [UInt8], continuation: CheckedContinuation<KVResult, any Error>) {
+    func submit(id: UInt64, frame: [UInt8], continuation: CheckedContinuation<[UInt8], any Error>) {
         let refused = waiters.withLock { state -> KVError? in
             if let closedBy = state.closedBy { return closedBy }
             state.byID[id] = continuation
@@ -99,14 +100,13 @@ final class KVClientConnection: @unchecked Sendable {
                 case .fail(let error):
                     return "the service sent a bad frame (\(error.message))"
                 case .frame(let payload):
-                    do {
-                        let response = try KVWire.decodeResponse(payload)
-                        let waiter = waiters.withLock { $0.byID.removeValue(forKey: response.id) }
-                        waiter?.resume(returning: response.result)
-                        continue
-                    } catch {
-                        return "the service sent a bad frame (\(error.message))"
+                    // Only the id is read here; the caller decodes the rest on its own thread.
+                    guard let id = KVWire.responseID(payload) else {
+                        return "the service sent a frame that is not a response"
                     }
+                    let waiter = waiters.withLock { $0.byID.removeValue(forKey: id) }
+                    waiter?.resume(returning: payload)
+                    continue
                 }
                 break
             }

@@ -7,7 +7,9 @@
 public struct KVError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is; its raw value is the byte sent on the wire.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The byte sent on the wire.
         public let rawValue: UInt8
+        /// The code for a wire byte; unknown bytes stay distinct codes (printed as `error_N`).
         public init(rawValue: UInt8) { self.rawValue = rawValue }
 
         /// A request field is out of range or ill-formed (empty key, TTL under one second, bad cursor).
@@ -63,5 +65,6 @@ public struct KVError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `code: message`, as the command line prints it.
     public var description: String { "\(code): \(message)" }
 }

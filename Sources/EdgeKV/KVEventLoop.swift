@@ -46,8 +46,14 @@ final class KVEventLoop: @unchecked Sendable {
 
     /// Serves until the wake descriptor becomes readable (shutdown), then answers what was
     /// already read, flushes, and closes every connection it owns. Returns how many it closed.
+    ///
+    /// Each wake-up gathers the requests of every ready connection and answers them as one batch
+    /// (`KVRequestHandler.respond(to:)`), so writes that arrive together share one commit.
     func run() -> Int {
         var events = [cshims_epoll_event](repeating: cshims_epoll_event(), count: 64)
+        var requests: [KVRequestFrame] = []
+        var owners: [KVServiceConnection] = []
+        var touched: [(Int32, KVServiceConnection)] = []
         var stopping = false
         while !stopping {
             let count = cshims_epoll_wait(epollFD, &events, Int32(events.count), -1)
@@ -60,9 +66,25 @@ final class KVEventLoop: @unchecked Sendable {
                 switch event.data {
                 case Self.listenerTag: acceptAll()
                 case Self.wakeTag: stopping = true
-                default: service(fd: Int32(truncatingIfNeeded: event.data), events: event.events)
+                default:
+                    let fd = Int32(truncatingIfNeeded: event.data)
+                    guard let connection = connections[fd] else { continue }
+                    let readable = CSHIMS_EPOLLIN | CSHIMS_EPOLLRDHUP | CSHIMS_EPOLLHUP | CSHIMS_EPOLLERR
+                    if event.events & readable != 0, connection.pendingOutput < Self.outputHighWater {
+                        let before = requests.count
+                        connection.readFrames(into: &requests)
+                        owners.append(contentsOf: repeatElement(connection, count: requests.count - before))
+                    }
+                    touched.append((fd, connection))
                 }
             }
+            if !requests.isEmpty {
+                for (owner, answer) in zip(owners, handler.respond(to: requests)) { owner.queue(answer) }
+                requests.removeAll(keepingCapacity: true)
+                owners.removeAll(keepingCapacity: true)
+            }
+            for (fd, connection) in touched { settle(connection, fd: fd) }
+            touched.removeAll(keepingCapacity: true)
         }
         let closed = connections.count
         for (fd, connection) in connections {
@@ -73,28 +95,16 @@ final class KVEventLoop: @unchecked Sendable {
         return closed
     }
 
-    private func acceptAll() {
-        while true {
-            let fd = cshims_accept_nonblocking(listener, nil, nil)
-            if fd < 0 {
-                if errno == EMFILE || errno == ENFILE {
-                    logger.error("out of file descriptors; a connection waits in the backlog")
-                }
-                return  // EAGAIN: another loop took it, or the backlog is empty.
-            }
-            let connection = KVServiceConnection(fd: fd, id: nextConnectionID(), handler: handler, logger: logger)
-            connections[fd] = connection
-            _ = cshims_epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, CSHIMS_EPOLLIN | CSHIMS_EPOLLRDHUP, UInt64(fd))
-            logger.debug("connection opened", [("connection", .int(connection.id))])
-        }
-    }
-
-    private func service(fd: Int32, events: UInt32) {
-        guard let connection = connections[fd] else { return }
-        if events & (CSHIMS_EPOLLIN | CSHIMS_EPOLLRDHUP | CSHIMS_EPOLLHUP | CSHIMS_EPOLLERR) != 0,
-            connection.pendingOutput < Self.outputHighWater
-        {
-            connection.readAndAnswer()
+    /// Writes what the connection has to say, closes it when it is finished, and otherwise
+    /// registers for the events it now needs.
+    private func settle(_ connection: KVServiceConnection, fd: Int32) {
+        if let broken = connection.brokenBy {
+            connection.flushBlocking()  // The answers to the good frames before the bad one.
+            logger.warn(
+                "closing connection: \(broken.message)",
+                [("connection", .int(connection.id)), ("reason", .string(broken.code.description))])
+            close(connection: connection, fd: fd)
+            return
         }
         connection.flush()
         if connection.isFinished {
@@ -107,6 +117,22 @@ final class KVEventLoop: @unchecked Sendable {
         if wanted != connection.registered {
             connection.registered = wanted
             _ = cshims_epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, wanted, UInt64(fd))
+        }
+    }
+
+    private func acceptAll() {
+        while true {
+            let fd = cshims_accept_nonblocking(listener, nil, nil)
+            if fd < 0 {
+                if errno == EMFILE || errno == ENFILE {
+                    logger.error("out of file descriptors; a connection waits in the backlog")
+                }
+                return  // EAGAIN: another loop took it, or the backlog is empty.
+            }
+            let connection = KVServiceConnection(fd: fd, id: nextConnectionID(), logger: logger)
+            connections[fd] = connection
+            _ = cshims_epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, CSHIMS_EPOLLIN | CSHIMS_EPOLLRDHUP, UInt64(fd))
+            logger.debug("connection opened", [("connection", .int(connection.id))])
         }
     }
 

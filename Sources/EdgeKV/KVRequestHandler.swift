@@ -5,6 +5,44 @@ struct KVRequestHandler: Sendable {
     /// The namespaces served; empty means any name is accepted.
     let namespaces: Set<String>
 
+    /// Answers `frames` in order, committing each run of consecutive writes as one transaction
+    /// (`KVStore.apply`). A read first commits the writes before it, so it sees them: a client
+    /// that pipelines put-then-get gets its own write back.
+    func respond(to frames: [KVRequestFrame]) -> [KVResponseFrame] {
+        var answers = [KVResponseFrame?](repeating: nil, count: frames.count)
+        var writes: [(position: Int, write: KVWrite)] = []
+        func commitWrites() {
+            guard !writes.isEmpty else { return }
+            let results = store.apply(writes.map(\.write))
+            for ((position, _), result) in zip(writes, results) {
+                let frame = frames[position]
+                let outcome: KVResult
+                switch result {
+                case .success(let value): outcome = value
+                case .failure(let error): outcome = .failure(error)
+                }
+                answers[position] = KVResponseFrame(id: frame.id, opcode: frame.request.opcode, result: outcome)
+            }
+            writes.removeAll(keepingCapacity: true)
+        }
+        for (position, frame) in frames.enumerated() {
+            if let write = KVWrite(frame.request) {
+                do throws(KVError) {
+                    try check(write.namespace)
+                    writes.append((position, write))
+                } catch {
+                    answers[position] = KVResponseFrame(
+                        id: frame.id, opcode: frame.request.opcode, result: .failure(error))
+                }
+            } else {
+                commitWrites()
+                answers[position] = respond(to: frame)
+            }
+        }
+        commitWrites()
+        return answers.map { $0! }
+    }
+
     func respond(to frame: KVRequestFrame) -> KVResponseFrame {
         let result: KVResult
         do {

@@ -11,7 +11,8 @@ import Synchronization
 /// I/O model: a few epoll loops (`KVEventLoop`, one per core by default) share the listening
 /// socket; each answers every ready connection per wake-up, in arrival order per connection, and
 /// writes all of a connection's answers with one `send(2)`. Reads use the store's pool of reader
-/// connections (WAL lets loops read at once); writes serialize on its single writer.
+/// connections (WAL lets loops read at once); writes serialize on its single writer, and the
+/// writes that arrive in one wake-up share one commit (group commit, `KVStore.apply`).
 ///
 /// A frame that breaks the protocol (see `KVFrameDecoder`) closes only its own connection, with
 /// the reason logged. Values and keys never reach a log line.

@@ -7,48 +7,49 @@ import EdgeCore
 
 /// One client connection of `KVService`: its frame decoder and its unsent answers.
 ///
-/// Non-blocking: `readAndAnswer()` drains what the socket holds, executes each complete request
-/// in arrival order and queues the answers; `flush()` writes as much as the socket takes. A frame
-/// that breaks the protocol (see `KVFrameDecoder`) finishes the connection with the reason
-/// logged, after the answers to the good frames before it are sent. Values and keys never reach
-/// a log line.
+/// Non-blocking: `readFrames(into:)` drains what the socket holds and hands back every complete
+/// request in arrival order (the loop answers them, batched with other connections' requests);
+/// `queue(_:)` takes the answers and `flush()` writes as much as the socket takes. A frame that
+/// breaks the protocol (see `KVFrameDecoder`) stops reading; the answers to the good frames
+/// before it are still sent, then the loop closes the connection and logs `brokenBy`. Values
+/// and keys never reach a log line.
 ///
 /// Confined to the `KVEventLoop` thread that accepted it.
 final class KVServiceConnection: @unchecked Sendable {
     let id: Int
     private let fd: Int32
-    private let handler: KVRequestHandler
     private let logger: Logger
     private var decoder = KVFrameDecoder()
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var readEnded = false
-    private var broken = false
+    private var writeFailed = false
+    /// Why the peer's byte stream was refused, once it was.
+    private(set) var brokenBy: KVError?
     /// The epoll events currently registered for this connection (kept by the loop).
     var registered: UInt32 = CSHIMS_EPOLLIN | CSHIMS_EPOLLRDHUP
 
-    /// A buffer per thread would do; one per connection is simpler and connections are few.
+    /// One read buffer per connection; connections are few (router and hosts).
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
-    init(fd: Int32, id: Int, handler: KVRequestHandler, logger: Logger) {
+    init(fd: Int32, id: Int, logger: Logger) {
         self.fd = fd
         self.id = id
-        self.handler = handler
         self.logger = logger
     }
 
     /// Bytes answered but not yet written.
     var pendingOutput: Int { output.count - outputOffset }
 
-    /// True when the connection should close: the peer is gone or broke the protocol, and every
-    /// answer that could be written has been.
-    var isFinished: Bool { broken || (readEnded && pendingOutput == 0) }
+    /// True when the connection should close: the peer is gone, broke the protocol, or cannot be
+    /// written to, and every answer that could be written has been.
+    var isFinished: Bool { writeFailed || brokenBy != nil || (readEnded && pendingOutput == 0) }
 
     /// Reads what is available (up to 1 MiB per call, so one busy client cannot starve the
-    /// others) and answers every complete frame.
-    func readAndAnswer() {
+    /// others) and appends every complete request to `requests`.
+    func readFrames(into requests: inout [KVRequestFrame]) {
         var budget = 1 << 20
-        while budget > 0 && !readEnded && !broken {
+        while budget > 0 && !readEnded && brokenBy == nil {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n == 0 {
                 readEnded = true
@@ -60,41 +61,34 @@ final class KVServiceConnection: @unchecked Sendable {
                     logger.warn(
                         "connection read failed",
                         [("connection", .int(id)), ("error", .string(UnixSocket.describe(errno)))])
-                    broken = true
+                    readEnded = true
                 }
                 break
             }
             budget -= n
             chunk.withUnsafeBytes { decoder.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            answerBufferedFrames()
-        }
-    }
-
-    private func answerBufferedFrames() {
-        while true {
-            switch decoder.next() {
-            case .needMoreBytes:
-                return
-            case .fail(let error):
-                return finish(error)
-            case .frame(let payload):
-                do {
-                    let request = try KVWire.decodeRequest(payload)
-                    output.append(contentsOf: KVWire.encode(handler.respond(to: request)))
-                } catch {
-                    return finish(error)
+            decoding: while true {
+                switch decoder.next() {
+                case .needMoreBytes:
+                    break decoding
+                case .fail(let error):
+                    brokenBy = error
+                    break decoding
+                case .frame(let payload):
+                    do throws(KVError) {
+                        requests.append(try KVWire.decodeRequest(payload))
+                    } catch {
+                        brokenBy = error
+                        break decoding
+                    }
                 }
             }
         }
     }
 
-    /// Sends what was answered before the bad frame, then marks the connection for closing.
-    private func finish(_ error: KVError) {
-        flushBlocking()
-        broken = true
-        logger.warn(
-            "closing connection: \(error.message)",
-            [("connection", .int(id)), ("reason", .string(error.code.description))])
+    /// Queues an answer for writing.
+    func queue(_ response: KVResponseFrame) {
+        output.append(contentsOf: KVWire.encode(response))
     }
 
     /// Writes as much pending output as the socket accepts without blocking.
@@ -106,7 +100,7 @@ final class KVServiceConnection: @unchecked Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno != EAGAIN && errno != EWOULDBLOCK {
-                    broken = true  // The peer is gone; nothing more to say to it.
+                    writeFailed = true  // The peer is gone; nothing more to say to it.
                     output = []
                     outputOffset = 0
                 }
@@ -122,9 +116,9 @@ final class KVServiceConnection: @unchecked Sendable {
 
     /// Writes all pending output, waiting for the socket when needed (shutdown and errors only).
     func flushBlocking() {
-        while pendingOutput > 0 && !broken {
+        while pendingOutput > 0 && !writeFailed {
             flush()
-            if pendingOutput > 0 && !broken {
+            if pendingOutput > 0 && !writeFailed {
                 var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                 if poll(&descriptor, 1, 1000) <= 0 { return }
             }

@@ -75,58 +75,32 @@ public final class KVStore: Sendable {
         namespace: String, key: String, value: [UInt8], expiration: KVExpiration? = nil, metadata: String? = nil,
         ifVersion: UInt64? = nil
     ) throws(KVError) -> UInt64 {
-        try KVLimits.check(namespace: namespace, key: key)
-        try KVLimits.check(valueCount: value.count, metadata: metadata)
-        let nowMillis = now()
-        try KVLimits.check(expiration: expiration, nowMillis: nowMillis)
-        let expiresAt: Int64? =
-            switch expiration {
-            case nil: nil
-            case .at(let seconds): seconds * 1000
-            case .ttl(let seconds): nowMillis + seconds * 1000
-            }
-        return try withWriter { connection throws(KVError) in
-            try connection.transaction { statements throws(KVError) in
-                let current = try Self.current(statements, namespace: namespace, key: key, nowMillis: nowMillis)
-                if let ifVersion, ifVersion != current.liveVersion {
-                    throw Self.conflict(key: key, expected: ifVersion, actual: current.liveVersion)
-                }
-                let version = (current.storedVersion ?? 0) + 1
-                let upsert = statements.upsert
-                defer { upsert.reset() }
-                upsert.bind(1, text: namespace)
-                upsert.bind(2, blob: key.utf8)
-                upsert.bind(3, blob: value)
-                upsert.bind(4, optionalText: metadata)
-                upsert.bind(5, int: expiresAt)
-                upsert.bind(6, int: Int64(version))
-                _ = try upsert.step()
-                return version
-            }
-        }
+        let write = KVWrite.put(
+            namespace: namespace, key: key, value: value, expiration: expiration, metadata: metadata,
+            ifVersion: ifVersion)
+        guard case .version(let version) = try applyOne(write) else { throw Self.mismatch }
+        return version
     }
 
     /// Removes `key`; returns whether a live entry was removed. With `ifVersion`, removes only
     /// when the live version equals it (0: absent) and throws `.conflict` otherwise.
     public func delete(namespace: String, key: String, ifVersion: UInt64? = nil) throws(KVError) -> Bool {
-        try KVLimits.check(namespace: namespace, key: key)
+        guard case .deleted(let deleted) = try applyOne(.delete(namespace: namespace, key: key, ifVersion: ifVersion))
+        else { throw Self.mismatch }
+        return deleted
+    }
+
+    private func applyOne(_ write: KVWrite) throws(KVError) -> KVResult {
         let nowMillis = now()
+        let checked = try write.checked(nowMillis: nowMillis)
         return try withWriter { connection throws(KVError) in
             try connection.transaction { statements throws(KVError) in
-                let current = try Self.current(statements, namespace: namespace, key: key, nowMillis: nowMillis)
-                if let ifVersion, ifVersion != current.liveVersion {
-                    throw Self.conflict(key: key, expected: ifVersion, actual: current.liveVersion)
-                }
-                guard current.storedVersion != nil else { return false }
-                let delete = statements.delete
-                defer { delete.reset() }
-                delete.bind(1, text: namespace)
-                delete.bind(2, blob: key.utf8)
-                _ = try delete.step()
-                return current.liveVersion != 0
+                try checked.apply(statements, nowMillis: nowMillis)
             }
         }
     }
+
+    private static let mismatch = KVError(.storageFailure, "internal error: a write returned a result of another kind")
 
     /// Deletes every expired row; returns how many. Reads already hide them, this reclaims space.
     @discardableResult
@@ -197,26 +171,6 @@ public final class KVStore: Sendable {
     }
 
     private static let closedError = KVError(.unavailable, "the KV store is closed")
-
-    /// The stored version (expired or not) and the live version (0 when absent or expired).
-    private static func current(
-        _ statements: KVStoreConnection.WriteStatements, namespace: String, key: String, nowMillis: Int64
-    ) throws(KVError) -> (storedVersion: UInt64?, liveVersion: UInt64) {
-        let current = statements.current
-        defer { current.reset() }
-        current.bind(1, text: namespace)
-        current.bind(2, blob: key.utf8)
-        guard try current.step() else { return (nil, 0) }
-        let version = UInt64(bitPattern: current.int64(0))
-        let live = current.optionalInt64(1).map { $0 > nowMillis } ?? true
-        return (version, live ? version : 0)
-    }
-
-    private static func conflict(key: String, expected: UInt64, actual: UInt64) -> KVError {
-        let actualText = actual == 0 ? "the key does not exist" : "its version is \(actual)"
-        let expectedText = expected == 0 ? "the key to be absent" : "version \(expected)"
-        return KVError(.conflict, "compare-and-swap on '\(key)' failed: expected \(expectedText) but \(actualText)")
-    }
 
     /// Milliseconds to the seconds Workers KV reports, rounded up so a key never looks expired early.
     static func seconds(_ millis: Int64) -> Int64 { (millis + 999) / 1000 }

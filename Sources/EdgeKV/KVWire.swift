@@ -193,6 +193,15 @@ public enum KVWire {
         return KVResponseFrame(id: id, opcode: opcode, result: result)
     }
 
+    /// The request id of a response payload, or nil when the payload is not a response; lets a
+    /// client route an answer to its caller without decoding the body.
+    public static func responseID(_ payload: [UInt8]) -> UInt64? {
+        guard payload.count >= requestHeaderLength, payload[0] & KVOpcode.responseFlag != 0 else { return nil }
+        var id: UInt64 = 0
+        for offset in 1...8 { id = id << 8 | UInt64(payload[offset]) }
+        return id
+    }
+
     /// Writes the payload length into the first four bytes.
     private static func sealed(_ bytes: [UInt8]) -> [UInt8] {
         var bytes = bytes

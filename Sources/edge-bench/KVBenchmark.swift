@@ -55,7 +55,9 @@ struct KVBenchmark {
     ///
     /// With `shared`, every worker calls one `KVClient`, whose requests are pipelined on one
     /// connection (how the router and hosts use it); otherwise each worker has its own client.
-    func measureOurs(_ operation: Operation, clients: Int, shared: Bool) async throws -> Double {
+    /// With `onReactor`, the workers prefer `KVClient.taskExecutor` and resume on the client's
+    /// reader thread (one thread hand-off fewer per call).
+    func measureOurs(_ operation: Operation, clients: Int, shared: Bool, onReactor: Bool) async throws -> Double {
         let keys = self.keys()
         let value = [UInt8](repeating: 0x62, count: valueBytes)
         let stop = StopFlag()
@@ -67,7 +69,7 @@ struct KVBenchmark {
         let pageSize = self.pageSize
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for (worker, client) in clientsList.enumerated() {
-                group.addTask {
+                group.addTask(executorPreference: onReactor ? KVClient.taskExecutor : nil) {
                     var count = 0
                     var next = worker &* 7919
                     while !stop.isStopped {
@@ -165,32 +167,35 @@ struct KVBenchmark {
     func run() async throws {
         try await populate()
         print("KV benchmark: \(seconds)s per cell, \(keyCount) keys of \(valueBytes) bytes, lists of \(pageSize) names")
-        print("redis:    redis-server over RESP, one blocking thread and connection per worker")
+        print("redis:    redis-server over RESP, one blocking thread and connection per worker (the peer)")
         print("kvclient: our service through the async KVClient, one client (connection) per worker")
-        print("shared:   our service through one KVClient shared by all workers (pipelined on one connection)")
-        print("frames:   our service driven like redis: one blocking thread and raw-frame connection per worker")
-        let header = ["op", "clients", "redis/s", "kvclient/s", "ratio", "shared/s", "ratio", "frames/s", "ratio"]
-        print(Self.row(header))
+        print("executor: the same, workers preferring KVClient.taskExecutor (resumed on the reader thread)")
+        print("shared:   one KVClient shared by all workers, pipelined on one connection (16 clients only)")
+        print("frames:   our service driven exactly like redis: blocking threads, raw frames, one connection each")
+        print(Self.row(["op", "clients", "redis/s", "variant", "ours/s", "ours/redis"]))
         for clients in clientCounts {
             for operation in Operation.allCases {
                 let redis = try measureRedis(operation, clients: clients)
-                let ours = try await measureOurs(operation, clients: clients, shared: false)
-                let shared = clients == 1 ? nil : try await measureOurs(operation, clients: clients, shared: true)
-                let frames = try measureOursBlocking(operation, clients: clients)
-                func rate(_ value: Double?) -> [String] {
-                    guard let value else { return ["-", "-"] }
-                    return [String(format: "%.0f", value), String(format: "%.2f", value / redis)]
+                var variants: [(String, Double)] = [
+                    ("kvclient", try await measureOurs(operation, clients: clients, shared: false, onReactor: false)),
+                    ("executor", try await measureOurs(operation, clients: clients, shared: false, onReactor: true)),
+                ]
+                if clients > 1 {
+                    variants.append(
+                        ("shared", try await measureOurs(operation, clients: clients, shared: true, onReactor: false)))
                 }
-                print(
-                    Self.row(
-                        [operation.rawValue, "\(clients)", String(format: "%.0f", redis)] + rate(ours) + rate(shared)
-                            + rate(frames)))
+                variants.append(("frames", try measureOursBlocking(operation, clients: clients)))
+                for (index, (name, rate)) in variants.enumerated() {
+                    let lead =
+                        index == 0 ? [operation.rawValue, "\(clients)", String(format: "%.0f", redis)] : ["", "", ""]
+                    print(Self.row(lead + [name, String(format: "%.0f", rate), String(format: "%.2f", rate / redis)]))
+                }
             }
         }
     }
 
     private static func row(_ cells: [String]) -> String {
-        cells.enumerated().map { $1.padding(toLength: $0 < 2 ? 8 : 12, withPad: " ", startingAt: 0) }.joined()
+        cells.map { $0.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined()
     }
 }
 

@@ -91,6 +91,14 @@ import Testing
         #expect(try frames.map { try KVWire.decodeResponse($0) } == Self.responses)
     }
 
+    @Test func aResponseIDIsReadWithoutDecodingTheBody() {
+        for response in Self.responses {
+            #expect(KVWire.responseID(Array(KVWire.encode(response).dropFirst(4))) == response.id)
+        }
+        #expect(KVWire.responseID(Array(KVWire.encode(Self.requests[0]).dropFirst(4))) == nil, "a request")
+        #expect(KVWire.responseID([0x81, 0, 0]) == nil, "too short")
+    }
+
     @Test func anUnknownOpcodeDecodesSoTheServiceCanAnswerIt() throws {
         var frame = KVWire.encode(KVRequestFrame(id: 77, request: .ping))
         frame[4] = 42

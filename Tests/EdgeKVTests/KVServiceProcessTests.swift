@@ -51,6 +51,23 @@ import Testing
         #expect(try await client.get(namespace: "TOKENS", key: "token:42")?.text == "rotated")
     }
 
+    @Test func aValueAtThe25MiBLimitRoundTripsAndOneByteMoreIsRefused() async throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let client = KVClient(socketPath: service.socketPath)
+        let value = (0..<(25 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 131) }
+        async let big = client.put(namespace: "STATE", key: "big", value: value, expiration: nil, metadata: nil)
+        async let small = client.put(namespace: "STATE", key: "small", text: "beside it")
+        #expect(try await big == 1)
+        #expect(try await small == 1)
+        #expect(try await client.get(namespace: "STATE", key: "big")?.value == value)
+        let tooBig = await #expect(throws: KVError.self) {
+            try await client.put(namespace: "STATE", key: "big", value: value + [0], expiration: nil, metadata: nil)
+        }
+        #expect(tooBig?.code == .valueTooLarge)
+        #expect(try await client.get(namespace: "STATE", key: "small")?.text == "beside it")
+    }
+
     @Test func aWriteIsVisibleToAnotherClientTheMomentItIsAcknowledged() async throws {
         let service = try KVServiceProcess()
         try service.start()
@@ -69,7 +86,8 @@ import Testing
         let client = KVClient(socketPath: service.socketPath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<32 {
-                group.addTask {
+                // Half the tasks resume on the client's reader thread, half on the global executor.
+                group.addTask(executorPreference: task.isMultiple(of: 2) ? KVClient.taskExecutor : nil) {
                     for i in 0..<20 {
                         let key = "t\(task):\(i)"
                         _ = try await client.put(namespace: "STATE", key: key, text: key)
@@ -80,6 +98,20 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try await client.list(namespace: "STATE", prefix: "t3").keys.count == 20 * 3, "t3, t30 and t31")
+    }
+
+    @Test func aTaskPreferringTheClientExecutorGetsEveryAnswer() async throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let client = KVClient(socketPath: service.socketPath)
+        try await withTaskExecutorPreference(KVClient.taskExecutor) { () async throws -> Void in
+            for round in 1...300 {
+                #expect(try await client.put(namespace: "STATE", key: "n", text: "\(round)") == UInt64(round))
+                #expect(try await client.get(namespace: "STATE", key: "n")?.text == "\(round)")
+            }
+            let missing = await #expect(throws: KVError.self) { try await client.get(namespace: "NOPE", key: "n") }
+            #expect(missing?.code == .unknownNamespace)
+        }
     }
 
     @Test func noAcknowledgedWriteIsLostWhenTheServiceIsKilled() async throws {
@@ -124,6 +156,38 @@ import Testing
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.version == 2)
     }
 
+    @Test func callsInFlightWhenTheServiceDiesFailAsUnavailableInsteadOfHanging() async throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let client = KVClient(socketPath: service.socketPath)
+        try await client.ping()
+        let codes = await withTaskGroup(of: [KVError.Code].self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    var codes: [KVError.Code] = []
+                    for i in 0..<50 {
+                        do {
+                            _ = try await client.put(namespace: "STATE", key: "k\(task)-\(i)", text: "v")
+                        } catch let error as KVError {
+                            codes.append(error.code)
+                        } catch {
+                            codes.append(.protocolError)
+                        }
+                    }
+                    return codes
+                }
+            }
+            group.addTask {
+                service.child?.killHard()
+                return []
+            }
+            return await group.reduce(into: [KVError.Code]()) { $0 += $1 }
+        }
+        #expect(codes.allSatisfy { $0 == .unavailable }, "\(Set(codes))")
+        try service.start()
+        try await client.ping()
+    }
+
     /// Bytes that break the protocol, and the reason the log must name.
     static let brokenFrames: [(String, [UInt8], String)] = [
         ("malformed: shorter than the header", [0, 0, 0, 2, 1, 1], "protocol_error"),
@@ -147,6 +211,41 @@ import Testing
         #expect(
             TestSupport.waitUntil { service.logText.contains("closing connection") && service.logText.contains(reason) }
         )
+    }
+
+    @Test func pipelinedRequestsOnOneConnectionTakeEffectInOrder() throws {
+        let service = try KVServiceProcess()
+        try service.start()
+        let raw = try RawSocket(path: service.socketPath)
+        let requests: [KVRequest] = [
+            .put(namespace: "STATE", key: "k", value: [1], expiration: nil, metadata: nil, ifVersion: 0),
+            .get(namespace: "STATE", key: "k"),
+            .put(namespace: "STATE", key: "k", value: [2], expiration: nil, metadata: nil, ifVersion: 1),
+            .put(namespace: "STATE", key: "k", value: [3], expiration: nil, metadata: nil, ifVersion: 1),
+            .get(namespace: "STATE", key: "k"),
+            .delete(namespace: "STATE", key: "k", ifVersion: 2),
+            .get(namespace: "STATE", key: "k"),
+        ]
+        raw.send(requests.enumerated().flatMap { KVWire.encode(KVRequestFrame(id: UInt64($0), request: $1)) })
+        shutdown(raw.fd, Int32(SHUT_WR))
+        var decoder = KVFrameDecoder()
+        decoder.feed(try #require(raw.readToEnd()))
+        var results: [UInt64: KVResult] = [:]
+        while case .frame(let payload) = decoder.next() {
+            let response = try KVWire.decodeResponse(payload)
+            results[response.id] = response.result
+        }
+        #expect(results[0] == .version(1))
+        #expect(results[1] == .entry(KVEntry(value: [1], metadata: nil, expiration: nil, version: 1)))
+        #expect(results[2] == .version(2))
+        guard case .failure(let conflict) = results[3] else {
+            Issue.record("the stale swap must fail, received \(String(describing: results[3]))")
+            return
+        }
+        #expect(conflict.code == .conflict)
+        #expect(results[4] == .entry(KVEntry(value: [2], metadata: nil, expiration: nil, version: 2)))
+        #expect(results[5] == .deleted(true))
+        #expect(results[6] == .entry(nil))
     }
 
     @Test func anUnknownOperationIsAnsweredAndTheConnectionStaysOpen() throws {
@@ -203,6 +302,26 @@ import Testing
         #expect(service.logText.contains(#""msg":"kv stopped","connections_closed":1"#))
         #expect(
             !FileManager.default.fileExists(atPath: service.databasePath + "-wal"), "a clean close checkpoints the WAL")
+    }
+
+    /// Start-up mistakes: the exit status and a phrase the message must hold.
+    static let startupMistakes: [([String], Int32, String)] = [
+        (["--socket", "DIR/kv.sock"], 2, "--db is required"),
+        (["--socket", "/nonexistent-dir/kv.sock", "--db", "DIR/kv.sqlite"], 1, "cannot listen on"),
+        (["--socket", "DIR/kv.sock", "--db", "/nonexistent-dir/kv.sqlite"], 1, "cannot open the KV database"),
+        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--namespaces", "A,,B"], 2, "--namespaces"),
+        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--log-level", "loud"], 2, "--log-level"),
+        (["--socket", "DIR/" + String(repeating: "s", count: 200), "--db", "DIR/kv.sqlite"], 1, "socket path must be"),
+    ]
+
+    @Test(arguments: startupMistakes)
+    func aBadStartupStopsWithAClearMessage(words: [String], status: Int32, phrase: String) throws {
+        let folder = try TestSupport.temporaryDirectory("kv-startup")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = words.map { $0.replacingOccurrences(of: "DIR", with: folder.path) }
+        let result = try TestSupport.run(TestSupport.binary.path, ["kv"] + arguments)
+        #expect(result.status == status)
+        #expect(result.error.contains(phrase), "stderr was: \(result.error)")
     }
 
     @Test func aSecondServiceOnTheSameSocketRefusesToStart() throws {

@@ -105,6 +105,26 @@ final class StoreWorld {
         #expect(try store.get(namespace: "T", key: "token")?.version == 2)
     }
 
+    @Test func aBatchCommitsTogetherButARefusedWriteFailsAlone() throws {
+        let world = try StoreWorld()
+        let results = world.store.apply([
+            .put(namespace: "T", key: "a", value: [1], expiration: nil, metadata: nil, ifVersion: 0),
+            .put(namespace: "T", key: "a", value: [2], expiration: nil, metadata: nil, ifVersion: 1),
+            .put(namespace: "T", key: "a", value: [9], expiration: nil, metadata: nil, ifVersion: 1),
+            .put(namespace: "T", key: "", value: [9], expiration: nil, metadata: nil, ifVersion: nil),
+            .delete(namespace: "T", key: "b", ifVersion: nil),
+            .put(namespace: "T", key: "b", value: [3], expiration: .ttl(seconds: 5), metadata: "{}", ifVersion: nil),
+        ])
+        #expect(try results[0].get() == .version(1))
+        #expect(try results[1].get() == .version(2), "a later write in the batch sees the earlier one")
+        #expect(throws: KVError.self) { try results[2].get() }
+        #expect(throws: KVError.self) { try results[3].get() }
+        #expect(try results[4].get() == .deleted(false))
+        #expect(try results[5].get() == .version(1))
+        #expect(try world.store.get(namespace: "T", key: "a")?.value == [2])
+        #expect(try world.store.get(namespace: "T", key: "b")?.metadata == "{}")
+    }
+
     @Test func anExpiredKeyIsNeverReturnedEvenBeforeTheSweep() throws {
         let world = try StoreWorld()
         let store = world.store
