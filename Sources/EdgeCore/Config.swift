@@ -41,6 +41,16 @@ public struct Config: Sendable, Equatable {
         kvNamespaces.first { $0.binding == binding }
     }
 
+    /// The KV namespace where durable objects keep their storage and leases (`ctx.storage`).
+    /// Cloudflare keeps Durable Object storage apart from KV; here both live in the KV service.
+    public static let objectStorageNamespace = "OBJECTS"
+
+    /// The KV service's database: the file every `[[kv_namespaces]]` entry names.
+    public var kvDatabasePath: String { kvNamespaces.first?.path ?? runtime.dataDir + "/kv.sqlite" }
+
+    /// Every namespace the KV service serves: the bindings, then the object storage namespace.
+    public var kvServedNamespaces: [String] { kvNamespaces.map(\.binding) + [Config.objectStorageNamespace] }
+
     /// `[vars]`: the three settings the server reads, plus any others as text.
     public struct Vars: Sendable, Equatable {
         /// `LOG_LEVEL`: trace|debug|info|warn|error|fatal, default info.

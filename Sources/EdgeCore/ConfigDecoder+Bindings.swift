@@ -26,13 +26,20 @@ extension ConfigDecoder {
             }
             let id = string(table["id"], "\(key).id", expected: "a namespace id") ?? binding.lowercased()
             if id.isEmpty { problems.append(.invalid("\(key).id", expected: "a non-empty namespace id", received: id)) }
-            let file =
-                string(table["path"], "\(key).path", expected: "a file path") ?? "\(binding.lowercased()).sqlite"
+            let file = string(table["path"], "\(key).path", expected: "a file path") ?? "kv.sqlite"
             if file.isEmpty || file.hasSuffix("/") {
                 problems.append(.invalid("\(key).path", expected: "a file path", received: file))
             }
-            namespaces.append(
-                Config.KVNamespace(binding: binding, id: id, path: Self.resolve(file, against: dataDir)))
+            let path = Self.resolve(file, against: dataDir)
+            // The KV service owns one SQLite database; every namespace lives in it, keyed apart.
+            if let first = namespaces.first, first.path != path {
+                problems.append(
+                    .invalid(
+                        "\(key).path",
+                        expected: "the KV service's one database, '\(first.path)' (as for \(first.binding))",
+                        received: file))
+            }
+            namespaces.append(Config.KVNamespace(binding: binding, id: id, path: path))
         }
         if !namespaces.contains(where: { $0.binding == "OAUTH_KV" }) && problems.count == before {
             problems.append(

@@ -65,7 +65,7 @@ struct ConfigValidationTests {
             [[kv_namespaces]]
             binding = "CACHE"
             id = "cache"
-            path = "/var/lib/cache.sqlite"
+            path = "/srv/state/oauth.sqlite"
             [[durable_objects.bindings]]
             name = "MCP_OBJECT"
             class_name = "MyMCPv2"
@@ -94,7 +94,9 @@ struct ConfigValidationTests {
         #expect(config.vars.environment == "production")
         #expect(config.vars.enableTrading)
         #expect(config.vars.extra == ["REGION": "us", "RETRIES": "3"])
-        #expect(config.kvNamespaces.map(\.path) == ["/srv/state/oauth.sqlite", "/var/lib/cache.sqlite"])
+        #expect(config.kvNamespaces.map(\.path) == ["/srv/state/oauth.sqlite", "/srv/state/oauth.sqlite"])
+        #expect(config.kvDatabasePath == "/srv/state/oauth.sqlite")
+        #expect(config.kvServedNamespaces == ["OAUTH_KV", "CACHE", "OBJECTS"])
         #expect(config.kvNamespace(binding: "CACHE")?.id == "cache")
         #expect(config.durableObjects.first?.className == "MyMCPv2")
         #expect(config.migrations.last?.renamedClasses == [.init(from: "MyMCP", to: "MyMCPv2")])
@@ -112,6 +114,11 @@ struct ConfigValidationTests {
 
     /// Each row: a file (or flags) with one mistake, and the exact line it must produce.
     static let single: [(String, String)] = [
+        (
+            "[[kv_namespaces]]\nbinding = \"OAUTH_KV\"\n[[kv_namespaces]]\nbinding = \"CACHE\"\npath = \"cache.sqlite\"",
+            "kv_namespaces[1].path: invalid value, expected the KV service's one database, "
+                + "'/srv/app/.data/kv.sqlite' (as for OAUTH_KV), received 'cache.sqlite'"
+        ),
         (
             "[vars]\nLOG_LEVEL = \"DEBUG\"",
             "LOG_LEVEL: invalid value, expected one of trace|debug|info|warn|error|fatal, received 'DEBUG'"

@@ -60,6 +60,22 @@ enum ConfigCommand {
     }
 }
 
+extension ConfigCommand {
+    /// Loads the configuration for a process that is not part of the runtime proper (the
+    /// sandbox, the bare HTTP server, the MCP development endpoint): only `--config` and
+    /// `--log-level` are read, so their own `--port` and `--host` keep their meaning.
+    static func loadForLogging(_ arguments: inout Arguments) throws -> (Config, Secrets)? {
+        let path = try arguments.option("config")
+        let overrides = ConfigOverrides(logLevel: try arguments.option("log-level"))
+        do throws(ConfigErrors) {
+            return try ConfigLoader.load(path: path, overrides: overrides)
+        } catch {
+            for message in error.messages { printError(message) }
+            return nil
+        }
+    }
+}
+
 extension ConfigOverrides {
     /// Reads the override flags (`--port`, `--hosts`, `--data-dir`, `--socket-dir`,
     /// `--listen-address`, `--log-level`, `--public-url`, `--auth`, `--idle-timeout`).

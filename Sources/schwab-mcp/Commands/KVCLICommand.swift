@@ -9,7 +9,7 @@ import Foundation
 /// is missing, 2 for a command-line mistake.
 enum KVCLICommand {
     static let usage = """
-        --socket PATH <command>
+        [--config PATH] [--socket PATH] <command>
           get NAMESPACE KEY [--metadata]
           put NAMESPACE KEY (VALUE | --path FILE) [--ttl SECONDS | --expiration UNIX_SECONDS] [--metadata JSON] [--if-version N]
           delete NAMESPACE KEY [--if-version N]
@@ -19,10 +19,10 @@ enum KVCLICommand {
     static let subcommand = Subcommand(
         name: "kv-cli", summary: "get, put, delete or list keys of a running KV service", usage: usage,
         run: { arguments in
-            guard let socket = try arguments.option("socket") else {
-                throw ArgumentError(message: "--socket is required")
-            }
-            let client = KVClient(socketPath: socket)
+            // The socket defaults to the KV service's in wrangler.toml (<socket_dir>/kv.sock).
+            let socketFlag = try arguments.option("socket")
+            guard let (config, _) = try ConfigCommand.load(&arguments) else { return 1 }
+            let client = KVClient(socketPath: socketFlag ?? config.runtime.socketPath("kv"))
             do {
                 return try await run(&arguments, client)
             } catch let error as KVError {

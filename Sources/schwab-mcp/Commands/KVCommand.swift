@@ -12,29 +12,31 @@ enum KVCommand {
     static let subcommand = Subcommand(
         name: "kv", summary: "serve the KV store (SQLite, WAL) on a Unix socket",
         usage:
-            "--socket PATH --db PATH [--namespaces A,B] [--sweep-interval SECONDS] [--fsync] [--log-level LEVEL]",
+            "[--config PATH] [--socket PATH] [--db PATH] [--namespaces A,B] [--sweep-interval SECONDS] [--fsync] "
+            + ConfigCommand.flagsUsage,
         run: { arguments in
-            guard let socket = try arguments.option("socket") else {
-                throw ArgumentError(message: "--socket is required")
-            }
-            guard let database = try arguments.option("db") else { throw ArgumentError(message: "--db is required") }
-            let namespaces = try arguments.option("namespaces").map(parseNamespaces) ?? []
+            // Flags win over wrangler.toml: the socket defaults to <socket_dir>/kv.sock, the
+            // database to the file the [[kv_namespaces]] name, the namespaces to their bindings
+            // plus the object storage namespace.
+            let socketFlag = try arguments.option("socket")
+            let databaseFlag = try arguments.option("db")
+            let namespacesFlag = try arguments.option("namespaces").map(parseNamespaces)
             let sweepText = try arguments.option("sweep-interval") ?? "30"
             guard let sweep = Double(sweepText), sweep > 0 else {
                 throw ArgumentError(
                     message: "--sweep-interval expects a positive number of seconds, received '\(sweepText)'")
             }
             let fsync = arguments.flag("fsync")
-            let levelName =
-                try arguments.option("log-level") ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
-            guard let level = LogLevel(name: levelName) else {
-                throw ArgumentError(
-                    message:
-                        "--log-level expects one of \(LogLevel.allCases.map(\.description)), received '\(levelName)'")
-            }
+            guard let (config, secrets) = try ConfigCommand.load(&arguments) else { return 1 }
             try arguments.finish()
+            let socket = socketFlag ?? config.runtime.socketPath("kv")
+            let database = databaseFlag ?? config.kvDatabasePath
+            let namespaces = namespacesFlag ?? config.kvServedNamespaces
+            // Tokens live in this database: nothing the service creates is readable by others.
+            umask(0o077)
+            try ensureParentDirectories(of: [socket, database])
 
-            let logger = Logger(label: "kv", level: level)
+            let logger = config.makeLogger(label: "kv", secrets: secrets)
             let service = try KVService(
                 configuration: KVService.Configuration(
                     socketPath: socket, databasePath: database, namespaces: namespaces, sweepInterval: sweep,
@@ -66,6 +68,16 @@ enum KVCommand {
             }
             return 0
         })
+
+    /// Creates the folders that will hold the socket and the database, owner-only.
+    static func ensureParentDirectories(of paths: [String]) throws {
+        for path in paths {
+            let folder = (path as NSString).deletingLastPathComponent
+            guard !folder.isEmpty else { continue }
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
 
     /// `A,B` to `["A", "B"]`, refusing empty names.
     static func parseNamespaces(_ text: String) throws -> [String] {

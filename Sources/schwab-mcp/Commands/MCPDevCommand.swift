@@ -10,14 +10,15 @@ import MCP
 enum MCPDevCommand {
     static let subcommand = Subcommand(
         name: "mcp-dev", summary: "serve the MCP endpoint alone (status, echo; in-memory sessions) on loopback",
-        usage: "[--port 8790] [--loops N]",
+        usage: "[--config PATH] [--log-level LEVEL] [--port 8790] [--loops N]",
         run: { arguments in
             var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 8790)
             if let port = try arguments.intOption("port") { configuration.port = port }
             if let loops = try arguments.intOption("loops") { configuration.eventLoops = loops }
+            guard let (config, _) = try ConfigCommand.loadForLogging(&arguments) else { return 1 }
             try arguments.finish()
 
-            let logger = Logger(label: "mcp-dev")
+            let logger = config.makeLogger(label: "mcp-dev")
             let server = MCPServerInfo(
                 name: "schwab-mcp", title: "Schwab MCP (development endpoint)", version: "0.1.0",
                 instructions: "A development endpoint with the status and echo tools only.")

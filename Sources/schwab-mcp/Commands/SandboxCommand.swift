@@ -13,7 +13,7 @@ enum SandboxCommand {
     static let subcommand = Subcommand(
         name: "sandbox", summary: "run the fake Schwab API (OAuth, Trader, Market Data) for development and tests",
         usage:
-            "[--host 127.0.0.1] [--port 8765] [--loops 1] [--seed N] [--admin-token T] "
+            "[--config PATH] [--log-level LEVEL] [--host 127.0.0.1] [--port 8765] [--loops 1] [--seed N] [--admin-token T] "
             + "[--client-id sandbox-app --client-secret sandbox-secret] [--redirect-uri URI]... [--order-limit 120]",
         run: { arguments in
             var server = HTTPServer.Configuration()
@@ -37,13 +37,13 @@ enum SandboxCommand {
                 guard limit > 0 else { throw ArgumentError(message: "--order-limit must be above 0") }
                 sandbox.orderRequestsPerMinute = limit
             }
+            guard let (config, _) = try ConfigCommand.loadForLogging(&arguments) else { return 1 }
             try arguments.finish()
             guard (1...64).contains(server.eventLoops) else {
                 throw ArgumentError(message: "--loops must be from 1 to 64, received \(server.eventLoops)")
             }
 
-            let level = getenv("LOG_LEVEL").flatMap { LogLevel(name: String(cString: $0)) } ?? .info
-            let logger = Logger(label: "sandbox", level: level)
+            let logger = config.makeLogger(label: "sandbox")
             let state = SandboxState(configuration: sandbox)
             let http = try HTTPServer(
                 configuration: server, responder: SandboxResponder(state: state), logger: logger.named("http"))

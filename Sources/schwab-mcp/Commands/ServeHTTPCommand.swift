@@ -12,7 +12,7 @@ enum ServeHTTPCommand {
     static let subcommand = Subcommand(
         name: "serve-http", summary: "run the bare HTTP server (/health, /echo) for smoke tests and benchmarks",
         usage:
-            "[--host 127.0.0.1] [--port 8080] [--loops N] [--tls-cert PEM --tls-key PEM] [--heartbeat SECONDS] "
+            "[--config PATH] [--log-level LEVEL] [--host 127.0.0.1] [--port 8080] [--loops N] [--tls-cert PEM --tls-key PEM] [--heartbeat SECONDS] "
             + "[--header-timeout SECONDS] [--shutdown-grace SECONDS]",
         run: { arguments in
             var configuration = HTTPServer.Configuration()
@@ -38,10 +38,10 @@ enum ServeHTTPCommand {
             default:
                 throw ArgumentError(message: "--tls-cert and --tls-key go together")
             }
+            guard let (config, _) = try ConfigCommand.loadForLogging(&arguments) else { return 1 }
             try arguments.finish()
 
-            let level = getenv("LOG_LEVEL").flatMap { LogLevel(name: String(cString: $0)) } ?? .info
-            let logger = Logger(label: "http", level: level)
+            let logger = config.makeLogger(label: "http")
             let server = try HTTPServer(
                 configuration: configuration, responder: BareServerRoutes.responder(), logger: logger)
             _ = try server.start()
