@@ -49,6 +49,16 @@ let package = Package(
         .target(
             name: "EdgeRuntime", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "CShims"],
             swiftSettings: strict),
+        // The session host process: serves the router's multiplexed connection, runs objects.
+        .target(
+            name: "SessionHost", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "CShims"],
+            swiftSettings: strict),
+        // The router process: HTTP(S) front door, placement, forwarding to hosts, health checks.
+        .target(
+            name: "Router", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "CShims"],
+            swiftSettings: strict),
+        // The supervisor (`up`): starts kv, hosts, router and sandbox, restarts them, drains them.
+        .target(name: "Supervisor", dependencies: ["EdgeCore", "CShims"], swiftSettings: strict),
         // MCP: JSON-RPC, the session lifecycle, tool declarations and schemas, both HTTP transports.
         .target(name: "MCP", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto"], swiftSettings: strict),
         // OAuth: our authorization server for MCP clients, and the Schwab sign-in and tokens behind it.
@@ -90,6 +100,15 @@ let package = Package(
         .testTarget(
             name: "OAuthTests", dependencies: ["OAuth", "EdgeKV", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "SessionHostTests",
+            dependencies: ["SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: ["Router", "SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],

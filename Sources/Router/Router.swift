@@ -1,0 +1,1 @@
+// Router: see Package.swift for what this module holds.

@@ -1,0 +1,1 @@
+// SessionHost: see Package.swift for what this module holds.

@@ -1,0 +1,1 @@
+// Supervisor: see Package.swift for what this module holds.

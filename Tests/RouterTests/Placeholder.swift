@@ -1,0 +1,1 @@
+// Tests for Router arrive with the module.

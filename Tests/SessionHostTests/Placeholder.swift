@@ -1,0 +1,1 @@
+// Tests for SessionHost arrive with the module.

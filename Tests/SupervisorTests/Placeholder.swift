@@ -1,0 +1,1 @@
+// Tests for Supervisor arrive with the module.
