@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 
 int cshims_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -74,3 +76,23 @@ ssize_t cshims_recv_fd(int socket, int *fd_out) {
 }
 
 int cshims_errno(void) { return errno; }
+
+int cshims_spawn_supervised(
+    const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, int death_signal) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    // The child: async-signal-safe calls only, until execve.
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    for (int number = 1; number < NSIG; number++) signal(number, SIG_DFL);
+    setpgid(0, 0);
+    if (prctl(PR_SET_PDEATHSIG, death_signal) != 0 || getppid() != parent) _exit(127);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) _exit(127);
+    execve(path, argv, envp);
+    _exit(127);
+}
+
+int cshims_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -36,6 +36,20 @@ ssize_t cshims_recv_fd(int socket, int *fd_out);
 /// Returns the value of errno as seen by C (stable across threads).
 int cshims_errno(void);
 
+/// Starts `path` with `argv` and `envp` as a supervised child and returns its pid, or -1 with
+/// errno set. Between fork and exec the child resets every signal to its default action and
+/// unblocks them all (ignored signals would otherwise survive exec), moves into a process group
+/// of its own (so a terminal's Ctrl-C reaches only the supervisor, which drains in order), reads
+/// stdin from /dev/null, writes stdout to `stdout_fd` and stderr to `stderr_fd`, and asks the
+/// kernel for `death_signal` when the forking thread's process dies (prctl PR_SET_PDEATHSIG), so
+/// no child outlives a supervisor killed with SIGKILL. Only async-signal-safe calls run in the
+/// child, so forking from a multi-threaded process is sound.
+int cshims_spawn_supervised(
+    const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, int death_signal);
+
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends no other child inherits (Glibc's overlay lacks pipe2).
+int cshims_pipe_cloexec(int fds[2]);
+
 /// Event bits as plain constants (the enum in epoll.h imports awkwardly).
 static const uint32_t CSHIMS_EPOLLIN = EPOLLIN;
 static const uint32_t CSHIMS_EPOLLOUT = EPOLLOUT;

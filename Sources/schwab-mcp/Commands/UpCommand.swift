@@ -1,0 +1,132 @@
+import Dispatch
+import EdgeCore
+import Foundation
+import SchwabSandbox
+import Supervisor
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `schwab-mcp up`: the whole stack on one box (kv, N session hosts, the router, and the Schwab
+/// sandbox while no real Schwab credentials are configured), supervised until SIGTERM or SIGINT.
+///
+/// The configuration is loaded and checked once, before anything starts; every child then gets
+/// the same `--config` and override flags so all of them resolve the same values.
+enum UpCommand {
+    static let subcommand = Subcommand(
+        name: "up",
+        summary: "run the whole stack (kv, hosts, router, sandbox) under a supervisor; Ctrl-C drains it",
+        usage: "[--config PATH] [--sandbox-port N] " + ConfigCommand.flagsUsage,
+        run: { arguments in
+            let sandboxPort = try arguments.intOption("sandbox-port")
+            let configPath = try arguments.option("config")
+            let overrides = try ConfigOverrides.read(from: &arguments)
+            try arguments.finish()
+            if let sandboxPort, !(1...65535).contains(sandboxPort) {
+                throw ArgumentError(message: "--sandbox-port expects a port from 1 to 65535, received \(sandboxPort)")
+            }
+            let config: Config
+            let secrets: Secrets
+            do throws(ConfigErrors) {
+                (config, secrets) = try ConfigLoader.load(path: configPath, overrides: overrides)
+            } catch {
+                for message in error.messages { printError(message) }
+                printError("up: nothing was started; fix the problems above (`schwab-mcp config check` lists them)")
+                return 1
+            }
+            let executable = selfExecutable()
+            var plan = StackPlan(
+                config: config, executable: executable, configPath: config.sourcePath ?? configPath,
+                overrides: overrides, runSandbox: !secrets.hasSchwabCredentials, sandboxPort: sandboxPort,
+                redirectURI: secrets.redirectURI)
+            let logger = config.makeLogger(label: "up", secrets: secrets)
+            for missing in plan.keep(where: { isSubcommand($0, of: executable) }) {
+                logger.warn(
+                    "this build has no subcommand for a process of the stack; it is not started",
+                    [("process", .string(missing))])
+            }
+            if let problem = portProblems(config: config, plan: plan).first {
+                printError("up: \(problem); nothing was started")
+                return 1
+            }
+            umask(0o077)
+            for folder in [config.runtime.dataDir, config.runtime.socketDir] {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            signal(SIGPIPE, SIG_IGN)
+            let supervisor = Supervisor(
+                processes: plan.processes, options: Supervisor.Options(grace: config.runtime.shutdownGrace),
+                logger: logger)
+            let watch = watchSignals(logger: logger) { supervisor.stop() }
+            defer { watch.forEach { $0.cancel() } }
+            do {
+                try await onThread { try supervisor.start() }
+            } catch {
+                printError("up: \(error)")
+                return 1
+            }
+            let logins = plan.sandboxURL == nil ? [] : SandboxState(configuration: SandboxConfiguration()).demoLogins
+            printError(StackBanner.text(config: config, plan: plan, demoLogins: logins, pid: getpid()))
+            try await onThread { supervisor.waitUntilStopped() }
+            return 0
+        })
+
+    /// The problems with the TCP ports the stack is about to listen on, checked before anything starts.
+    static func portProblems(config: Config, plan: StackPlan) -> [String] {
+        var problems: [String] = []
+        if plan.processes.contains(where: { $0.name == "router" }),
+            let problem = SocketProbe.bindProblem(host: config.runtime.listenAddress, port: config.runtime.port)
+        {
+            problems.append("the router cannot listen: \(problem) (choose another with --port)")
+        }
+        if let port = plan.sandboxPort, let problem = SocketProbe.bindProblem(host: "127.0.0.1", port: port) {
+            problems.append("the Schwab sandbox cannot listen: \(problem) (choose another with --sandbox-port)")
+        }
+        return problems
+    }
+
+    /// This binary's absolute path, so children are the same build as `up` itself.
+    static func selfExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return CommandLine.arguments[0] }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// True when `executable` knows the subcommand `name` (its `--help` exits 0).
+    static func isSubcommand(_ name: String, of executable: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [name, "--help"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// Calls `stop` on SIGTERM or SIGINT (from systemd, a terminal's Ctrl-C, or a test).
+    static func watchSignals(logger: Logger, stop: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.info("signal received; draining in reverse start order", [("signal", .int(Int(number)))])
+                stop()
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Runs blocking work on a thread of its own, keeping the cooperative pool free.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.name = "up-main"
+            thread.start()
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for Supervisor arrive with the module.
