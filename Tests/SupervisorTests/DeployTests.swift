@@ -1,0 +1,145 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `deploy/` run for real: the supervisord configuration under Debian's supervisord, and the
+/// systemd units through `systemd-analyze verify`.
+@Suite struct DeployTests {
+    static let deploy = TestSupport.packageRoot.appendingPathComponent("deploy")
+
+    /// The subcommands this build has (the host and router arrive on branches of their own).
+    static func buildHas(_ subcommand: String) -> Bool {
+        (try? TestSupport.run(TestSupport.binary.path, [subcommand, "--help"]).status) == 0
+    }
+
+    /// `text` with the install paths moved under `folder` and the binary replaced by the build's.
+    static func relocate(_ text: String, folder: URL, sandboxPort: Int) -> String {
+        [
+            ("/usr/local/bin/schwab-mcp", TestSupport.binary.path), ("/etc/schwab-mcp", folder.path + "/etc"),
+            ("/run/schwab-mcp", folder.path + "/run"), ("/var/lib/schwab-mcp", folder.path + "/data"),
+            ("/var/log/schwab-mcp", folder.path + "/log"), ("8765", String(sandboxPort)),
+        ].reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+
+    /// Removes the `[program:name]` sections whose subcommand this build lacks.
+    static func keepingPrograms(_ text: String, where keep: (String) -> Bool) -> String {
+        var kept: [Substring] = []
+        var dropping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("[") {
+                dropping = line.hasPrefix("[program:") && !keep(String(line.dropFirst(9).dropLast()))
+            }
+            if !dropping { kept.append(line) }
+        }
+        return kept.joined(separator: "\n")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/supervisord")))
+    func theSupervisordConfigRunsTheStackAndStopsItAll() async throws {
+        let folder = try TestSupport.temporaryDirectory("supervisord")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["etc", "run", "data", "log"] {
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent(name), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        }
+        let routerPort = TestSupport.freePort()
+        let sandboxPort = TestSupport.freePort()
+        try """
+        name = "supervisord-test"
+        [runtime]
+        public_url = "http://127.0.0.1:\(routerPort)"
+        listen_address = "127.0.0.1"
+        port = \(routerPort)
+        hosts = 2
+        auth = "none"
+        """.write(to: folder.appendingPathComponent("etc/wrangler.toml"), atomically: true, encoding: .utf8)
+        let available = try await offPool { ["kv", "sandbox", "host", "router"].filter(Self.buildHas) }
+        #expect(available.contains("kv") && available.contains("sandbox"))
+        let template = try String(contentsOf: Self.deploy.appendingPathComponent("supervisord.conf"), encoding: .utf8)
+        let config = Self.keepingPrograms(
+            Self.relocate(template, folder: folder, sandboxPort: sandboxPort), where: available.contains)
+        let configPath = folder.appendingPathComponent("etc/supervisord.conf").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        // A child spawned from a test thread inherits its signal mask, in which Dispatch blocks
+        // SIGTERM; supervisord (Python signal handlers) would never see the stop. Unblock first.
+        let unblocked =
+            "import os, signal; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+            + "os.execv('/usr/bin/supervisord', ['supervisord', '-n', '-c', '\(configPath)'])"
+        let supervisord = try ChildProcess(
+            ["-c", unblocked], executable: URL(fileURLWithPath: "/usr/bin/python3"), logDirectory: folder)
+        defer { if supervisord.isRunning { kill(supervisord.pid, SIGKILL) } }
+        let expected = available.flatMap { $0 == "host" ? ["host-1", "host-2"] : [$0] }
+        let status = { @Sendable () -> String in
+            (try? TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "status"]).output) ?? ""
+        }
+        var lines: [String] = []
+        let allRunning = await pollUntil(timeout: 60) {
+            lines = status().split(separator: "\n").map(String.init)
+            return lines.count == expected.count && lines.allSatisfy { $0.contains("RUNNING") }
+        }
+        #expect(allRunning, "\(lines)\n\(supervisord.stderrText)")
+        #expect(Set(lines.compactMap { $0.split(separator: " ").first.map(String.init) }) == Set(expected))
+        #expect(TestSupport.isListening(port: sandboxPort))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/run/kv.sock"))
+        if available.contains("router") {
+            let health = try await offPool {
+                try TestSupport.run(
+                    "/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(routerPort)/health"])
+            }
+            #expect(health.output == "ok\n")
+        }
+        let pids = try await offPool {
+            try TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "pid", "all"]).output
+        }.split(separator: "\n").compactMap { Int32($0) }
+        #expect(pids.count == expected.count)
+
+        supervisord.signal(SIGTERM)
+        #expect(await pollUntil(timeout: 60) { !supervisord.isRunning })
+        #expect(pids.allSatisfy(processIsGone))
+        let kvLog = (try? String(contentsOfFile: folder.path + "/log/kv.log", encoding: .utf8)) ?? ""
+        #expect(kvLog.contains("kv stopped"), "kv drained on SIGTERM rather than being killed")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")))
+    func theSystemdUnitsPassSystemdAnalyzeVerify() async throws {
+        let folder = try TestSupport.temporaryDirectory("units")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let units = try FileManager.default.contentsOfDirectory(
+            atPath: Self.deploy.appendingPathComponent("systemd").path)
+        #expect(
+            Set(units) == [
+                "schwab-mcp-kv.service", "schwab-mcp-host@.service", "schwab-mcp-router.service",
+                "schwab-mcp-sandbox.service", "schwab-mcp.target",
+            ])
+        for unit in units {
+            let text = try String(
+                contentsOf: Self.deploy.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+            try text.replacingOccurrences(of: "/usr/local/bin/schwab-mcp", with: TestSupport.binary.path)
+                .write(to: folder.appendingPathComponent(unit), atomically: true, encoding: .utf8)
+            if unit.hasSuffix(".service") {
+                for option in ["NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes"] {
+                    #expect(text.contains("\n\(option)\n"), "\(unit) lacks \(option)")
+                }
+                #expect(text.contains("Restart=on-failure"))
+                #expect(text.contains("EnvironmentFile="))
+            }
+        }
+        // A template is verified through an instance; systemd loads the template file for it.
+        let targets = units.map { $0.replacingOccurrences(of: "@.service", with: "@1.service") }
+            .map { folder.appendingPathComponent($0).path }
+        let result = try await offPool {
+            try TestSupport.run("/usr/bin/systemd-analyze", ["verify", "--man=no"] + targets)
+        }
+        #expect(result.status == 0, "\(result.error)")
+        let complaints = result.error.split(separator: "\n").filter {
+            $0.contains(folder.path) || $0.contains("schwab-mcp")
+        }
+        #expect(complaints.isEmpty, "\(complaints)")
+    }
+}
