@@ -24,12 +24,12 @@ final class KVServiceProcess: @unchecked Sendable {
     }
 
     /// Starts the service and waits until it accepts connections.
-    func start(extra: [String] = []) throws {
+    func start(extra: [String] = []) async throws {
         let child = try ChildProcess(
             ["kv", "--socket", socketPath, "--db", databasePath, "--namespaces", namespaces, "--log-level", "debug"]
                 + extra, logDirectory: folder)
         self.child = child
-        guard TestSupport.waitUntil(timeout: 15, { RawSocket.canConnect(socketPath) || !child.isRunning }),
+        guard await TestSupport.waitUntil(timeout: 15, { RawSocket.canConnect(socketPath) || !child.isRunning }),
             child.isRunning
         else {
             throw KVTestFailure("kv did not start: \(child.stderrText)")
@@ -45,7 +45,7 @@ final class KVServiceProcess: @unchecked Sendable {
     }
 
     deinit {
-        child?.stop(grace: 5)
+        child?.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 }
@@ -57,7 +57,10 @@ struct KVTestFailure: Error, CustomStringConvertible {
 }
 
 /// A raw Unix-socket connection for sending bytes no well-behaved client would send.
-final class RawSocket {
+///
+/// `@unchecked Sendable`: a test hands it to one `blocking` thread at a time and awaits that
+/// thread, so no two threads use it at once; the descriptor is set once in `init`.
+final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
     init(path: String) throws {

@@ -11,7 +11,7 @@ import Testing
 @Suite struct KVServiceProcessTests {
     @Test func theClientRoundTripsEveryOperation() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await client.ping()
         let version = try await client.put(
@@ -53,7 +53,7 @@ import Testing
 
     @Test func aWriteIsVisibleToAnotherClientTheMomentItIsAcknowledged() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let writer = KVClient(socketPath: service.socketPath)
         let reader = KVClient(socketPath: service.socketPath)
         for round in 1...200 {
@@ -65,7 +65,7 @@ import Testing
 
     @Test func manyPipelinedRequestsOnOneClientAllGetTheirOwnAnswers() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<32 {
@@ -84,7 +84,7 @@ import Testing
 
     @Test func noAcknowledgedWriteIsLostWhenTheServiceIsKilled() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
@@ -96,8 +96,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        service.child?.killHard()
-        try service.start()
+        await service.child?.killHard()
+        try await service.start()
         let after = KVClient(socketPath: service.socketPath)
         for task in 0..<8 {
             for i in 0..<100 {
@@ -109,16 +109,16 @@ import Testing
 
     @Test func theClientFailsFastWhileTheServiceIsDownAndRecoversWhenItIsBack() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         _ = try await client.put(namespace: "TOKENS", key: "k", text: "before")
-        service.child?.killHard()
+        await service.child?.killHard()
         for _ in 0..<3 {
             let down = await #expect(throws: KVError.self) { try await client.get(namespace: "TOKENS", key: "k") }
             #expect(down?.code == .unavailable)
             #expect(down?.message.contains(service.socketPath) == true)
         }
-        try service.start()
+        try await service.start()
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.text == "before")
         _ = try await client.put(namespace: "TOKENS", key: "k", text: "after")
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.version == 2)
@@ -134,30 +134,33 @@ import Testing
     @Test(arguments: brokenFrames)
     func aBrokenFrameClosesOnlyItsConnectionAndIsLogged(name: String, bytes: [UInt8], reason: String) async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let bystander = KVClient(socketPath: service.socketPath)
         _ = try await bystander.put(namespace: "STATE", key: "k", text: "kept")
         let raw = try RawSocket(path: service.socketPath)
         // A good ping first: it must still be answered before the connection closes.
         raw.send(KVWire.encode(KVRequestFrame(id: 9, request: .ping)) + bytes)
-        let received = try #require(raw.readToEnd(), "the service must close the connection, not hang")
+        let received = try #require(
+            try await blocking { raw.readToEnd() }, "the service must close the connection, not hang")
         #expect(received == KVWire.encode(KVResponseFrame(id: 9, opcode: 5, result: .pong)))
         #expect(try await bystander.get(namespace: "STATE", key: "k")?.text == "kept")
         #expect(service.child?.isRunning == true)
         #expect(
-            TestSupport.waitUntil { service.logText.contains("closing connection") && service.logText.contains(reason) }
+            await TestSupport.waitUntil {
+                service.logText.contains("closing connection") && service.logText.contains(reason)
+            }
         )
     }
 
-    @Test func anUnknownOperationIsAnsweredAndTheConnectionStaysOpen() throws {
+    @Test func anUnknownOperationIsAnsweredAndTheConnectionStaysOpen() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let raw = try RawSocket(path: service.socketPath)
         var unknown = KVWire.encode(KVRequestFrame(id: 3, request: .ping))
         unknown[4] = 99
         raw.send(unknown + KVWire.encode(KVRequestFrame(id: 4, request: .ping)))
         shutdown(raw.fd, Int32(SHUT_WR))
-        let received = try #require(raw.readToEnd())
+        let received = try #require(try await blocking { raw.readToEnd() })
         var decoder = KVFrameDecoder()
         decoder.feed(received)
         guard case .frame(let first) = decoder.next(), case .frame(let second) = decoder.next() else {
@@ -174,7 +177,7 @@ import Testing
 
     @Test func aKeyWithAOneSecondTTLDisappears() async throws {
         let service = try KVServiceProcess()
-        try service.start(extra: ["--sweep-interval", "0.2"])
+        try await service.start(extra: ["--sweep-interval", "0.2"])
         let client = KVClient(socketPath: service.socketPath)
         let written = ContinuousClock.now
         _ = try await client.put(namespace: "STATE", key: "brief", text: "x", expiration: .ttl(seconds: 1))
@@ -188,27 +191,27 @@ import Testing
         // The sweeper (every 0.2 s here) deletes the expired row from the file itself.
         let file = try KVStore(path: service.databasePath)
         defer { file.close() }
-        #expect(TestSupport.waitUntil { (try? file.rowCount()) == 1 })
+        #expect(await TestSupport.waitUntil { (try? file.rowCount()) == 1 })
     }
 
     @Test func theSocketIsOwnerOnlyAndSIGTERMDrainsCleanly() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let connected = KVClient(socketPath: service.socketPath)
         _ = try await connected.put(namespace: "STATE", key: "k", text: "v")
         let attributes = try FileManager.default.attributesOfItem(atPath: service.socketPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(service.child?.stop() == 0)
+        #expect(await service.child?.terminate() == 0)
         #expect(!FileManager.default.fileExists(atPath: service.socketPath))
         #expect(service.logText.contains(#""msg":"kv stopped","connections_closed":1"#))
         #expect(
             !FileManager.default.fileExists(atPath: service.databasePath + "-wal"), "a clean close checkpoints the WAL")
     }
 
-    @Test func aSecondServiceOnTheSameSocketRefusesToStart() throws {
+    @Test func aSecondServiceOnTheSameSocketRefusesToStart() async throws {
         let service = try KVServiceProcess()
-        try service.start()
-        let second = try TestSupport.run(
+        try await service.start()
+        let second = try await TestSupport.run(
             TestSupport.binary.path, ["kv", "--socket", service.socketPath, "--db", service.databasePath + "2"])
         #expect(second.status == 1)
         #expect(second.error.contains("already listening on \(service.socketPath)"))

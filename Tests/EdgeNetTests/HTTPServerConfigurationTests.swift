@@ -2,6 +2,7 @@ import EdgeCore
 import EdgeHTTP
 import EdgeNet
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -58,7 +59,7 @@ struct HTTPServerConfigurationTests {
             server.shutdown(deadline: .seconds(1))
             server.waitUntilStopped()
         }
-        let result = try await blocking { try curl(["-g", "http://[::1]:\(port)/peer"]) }
+        let result = try await curl(["-g", "http://[::1]:\(port)/peer"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output == "[::1]")
     }

@@ -1,6 +1,7 @@
 import EdgeHTTP
 import EdgeNet
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -174,9 +174,7 @@ struct SandboxCommandTests {
             (["--order-limit", "0"], "--order-limit must be above 0"), (["--colour", "blue"], "unexpected argument"),
         ])
     func badFlags(arguments: [String], message: String) async throws {
-        let result = try await SandboxProcess.offPool {
-            try TestSupport.run(TestSupport.binary.path, ["sandbox"] + arguments)
-        }
+        let result = try await TestSupport.run(TestSupport.binary.path, ["sandbox"] + arguments)
         #expect(result.status == 2 && result.error.contains(message))
     }
 
