@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `schwab-mcp config check` run as a real child process against real files.
-@Suite("schwab-mcp config check")
+@Suite("schwab-mcp config check", .realWorld)
 struct ConfigCheckCommandTests {
     func runCheck(
         _ arguments: [String], in folder: URL, environment: [String: String] = [:]

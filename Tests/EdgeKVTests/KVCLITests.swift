@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `schwab-mcp kv-cli` against a real service: output, exit codes, and clear errors.
-@Suite struct KVCLITests {
+@Suite(.realWorld) struct KVCLITests {
     func cli(_ service: KVServiceProcess, _ words: [String]) async throws -> CommandResult {
         try await TestSupport.run(TestSupport.binary.path, ["kv-cli", "--socket", service.socketPath] + words)
     }

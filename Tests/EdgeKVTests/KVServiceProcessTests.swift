@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// The KV service as a real process: real socket, real SQLite file, the real client.
-@Suite struct KVServiceProcessTests {
+@Suite(.realWorld) struct KVServiceProcessTests {
     @Test func theClientRoundTripsEveryOperation() async throws {
         let service = try KVServiceProcess()
         try await service.start()

@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("HTTP server: requests from real clients")
+@Suite("HTTP server: requests from real clients", .realWorld)
 struct HTTPServerBasicsTests {
     @Test("curl gets 200 from /health, and HEAD gets the head with the GET's length and no body")
     func healthAndHead() async throws {

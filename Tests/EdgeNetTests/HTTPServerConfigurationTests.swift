@@ -9,7 +9,7 @@ import Testing
     import Glibc
 #endif
 
-@Suite("HTTP server configuration and listening addresses")
+@Suite("HTTP server configuration and listening addresses", .realWorld)
 struct HTTPServerConfigurationTests {
     @Test(
         "a bad setting is refused with an error naming it, what was expected and what was given",

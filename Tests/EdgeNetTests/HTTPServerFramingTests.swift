@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("HTTP server: pipelining, 100-continue and bad framing over a real socket")
+@Suite("HTTP server: pipelining, 100-continue and bad framing over a real socket", .realWorld)
 struct HTTPServerFramingTests {
     @Test("three pipelined requests sent in one write get three responses in order")
     func pipelining() async throws {
@@ -130,7 +130,7 @@ struct HTTPServerFramingTests {
     }
 }
 
-@Suite("HTTP server: pipelining clients that do not read")
+@Suite("HTTP server: pipelining clients that do not read", .realWorld)
 struct HTTPServerPipelineBackPressureTests {
     @Test("a client that pipelines without reading is stopped by the server, then gets every answer in order")
     func pipelinedFlood() async throws {

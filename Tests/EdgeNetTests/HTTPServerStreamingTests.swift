@@ -20,7 +20,7 @@ final class StreamProbe: Sendable {
     var done: Bool { finished.load(ordering: .relaxed) }
 }
 
-@Suite("HTTP server: streamed responses and Server-Sent Events")
+@Suite("HTTP server: streamed responses and Server-Sent Events", .realWorld)
 struct HTTPServerStreamingTests {
     @Test("curl receives SSE events with id and retry, heartbeat comments while idle, and a clean end")
     func serverSentEvents() async throws {

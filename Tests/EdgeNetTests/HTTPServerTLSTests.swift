@@ -27,7 +27,7 @@ struct SelfSignedCertificate {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
-@Suite("HTTP server over TLS")
+@Suite("HTTP server over TLS", .realWorld)
 struct HTTPServerTLSTests {
     @Test(
         "curl speaks HTTPS with TLS 1.2 and 1.3 and the server picks ALPN http/1.1",

@@ -39,7 +39,7 @@ struct ServeHTTPChild {
     }
 }
 
-@Suite("schwab-mcp serve-http as a child process")
+@Suite("schwab-mcp serve-http as a child process", .realWorld)
 struct ServeHTTPCommandTests {
     @Test("serve-http logs its port as JSON and answers /health")
     func health() async throws {

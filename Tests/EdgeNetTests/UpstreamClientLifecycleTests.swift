@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// TLS verification, cancellation, shutdown and refused input.
-@Suite("UpstreamClient TLS, cancellation and bad input")
+@Suite("UpstreamClient TLS, cancellation and bad input", .realWorld)
 struct UpstreamClientLifecycleTests {
     @Test("a self-signed certificate is refused by default and accepted with it as the CA bundle")
     func tlsVerification() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// The upstream client against real local servers (a Python HTTP/1.1 peer, HTTPS with a
 /// certificate the test makes, a closed port), each test with its own peer and client.
-@Suite("UpstreamClient against real servers")
+@Suite("UpstreamClient against real servers", .realWorld)
 struct UpstreamClientTests {
     @Test("response headers arrive whole: Location, Schwab-Client-CorrelId, repeated Set-Cookie")
     func responseHeaders() async throws {

@@ -6,7 +6,7 @@ import Testing
 @testable import EdgeRuntime
 
 /// The object host on one real KV service: ordering, parallelism, eviction, reconnects, errors.
-@Suite("ObjectHost")
+@Suite("ObjectHost", .realWorld)
 struct ObjectHostTests {
     func makeHost(
         _ kv: KVServiceChild, _ journal: ObjectJournal, id: String = "host-1",

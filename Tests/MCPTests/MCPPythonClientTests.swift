@@ -9,7 +9,7 @@ import Testing
 
 /// The real Python `mcp` client SDK (Tests/python/test_mcp_client.py under pytest) against an
 /// MCPEndpoint mounted in an in-process HTTPServer on a free port.
-@Suite("MCP with the Python SDK client", .serialized)
+@Suite("MCP with the Python SDK client", .serialized, .realWorld)
 struct MCPPythonClientTests {
     static let python = TestSupport.packageRoot.appendingPathComponent(".build-venv/bin/python").path
 
