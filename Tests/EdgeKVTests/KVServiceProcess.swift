@@ -63,8 +63,11 @@ struct KVTestFailure: Error, CustomStringConvertible {
 final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
+    /// Connects to the socket at `path`. The descriptor is stored only once connected: a class
+    /// whose init throws after every property is set still runs `deinit`, which would close the
+    /// number a second time, by then perhaps another thread's socket or pipe.
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -78,9 +81,11 @@ final class RawSocket: @unchecked Sendable {
             }
         }
         guard rc == 0 else {
+            let failure = errno
             close(fd)
-            throw KVTestFailure("connect to \(path) failed: errno \(errno)")
+            throw KVTestFailure("connect to \(path) failed: errno \(failure)")
         }
+        self.fd = fd
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
