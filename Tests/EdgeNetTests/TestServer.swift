@@ -22,7 +22,8 @@ final class TestServer: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Drains with a short deadline and waits for every loop to stop.
+    /// Drains with a short deadline and waits for every loop to stop. Cleanup only (`defer`, which
+    /// cannot `await`): it blocks the calling thread for at most about the 2 s drain deadline.
     func stop() {
         server.shutdown(deadline: .seconds(2))
         server.waitUntilStopped()

@@ -6,6 +6,10 @@ import Foundation
 
 /// A real child process for tests: started with arguments and environment, its stderr captured
 /// to a file, stopped by pid (SIGTERM, then SIGKILL) when the test is done.
+///
+/// Waiting is async (`waitForExit`, `terminate`, `killHard`) so a test body never holds a
+/// cooperative-pool thread while a child runs or drains; only the bounded `stop()` blocks, for
+/// `defer` and `deinit`, which cannot `await`.
 public final class ChildProcess: @unchecked Sendable {
     // Confined: `process` is created in init and only read afterwards; Foundation's Process is
     // itself thread-safe for terminate/waitUntilExit.
@@ -40,7 +44,9 @@ public final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// The child's process id, for signals.
     public var pid: Int32 { process.processIdentifier }
+    /// Whether the child has not exited yet (a quick check; never blocks).
     public var isRunning: Bool { process.isRunning }
 
     /// Sends `signal` to the child.
