@@ -31,7 +31,7 @@ final class HostWorld: @unchecked Sendable {
             logDirectory: folder)
         loop = try EventLoop(name: "test-router-loop")
         loop.start()
-        guard await hostEventually(timeout: 15, { RuntimeSocket.isAnswering(path: self.socket("kv")) }) else {
+        guard await eventually(timeout: 15, { RuntimeSocket.isAnswering(path: self.socket("kv")) }) else {
             throw HostTestFailure("kv did not start (run swift build first): \(kv.stderrText)")
         }
     }
@@ -54,7 +54,7 @@ final class HostWorld: @unchecked Sendable {
             logDirectory: folder)
         hosts[number] = child
         let path = socket("host-\(number)")
-        guard await hostEventually(timeout: 15, { RuntimeSocket.isAnswering(path: path) || !child.isRunning }),
+        guard await eventually(timeout: 15, { RuntimeSocket.isAnswering(path: path) || !child.isRunning }),
             child.isRunning
         else { throw HostTestFailure("host \(number) did not start: \(child.stderrText)") }
         return child
@@ -69,7 +69,7 @@ final class HostWorld: @unchecked Sendable {
     func stopHost(_ number: Int, signal: Int32 = SIGTERM) async throws -> Int32 {
         guard let child = hosts[number] else { throw HostTestFailure("no host \(number)") }
         child.signal(signal)
-        guard await hostEventually(timeout: 20, { !child.isRunning }) else {
+        guard await eventually(timeout: 20, { !child.isRunning }) else {
             throw HostTestFailure("host \(number) did not exit after signal \(signal)")
         }
         return child.process.terminationStatus
@@ -108,18 +108,6 @@ func probe(
 /// Asks a host for its `_runtime` status.
 func hostStatus(_ connection: RuntimeConnection) async throws -> ProbeAnswer {
     try await probe(connection, "", "/status", method: .get, objectClass: "_runtime")
-}
-
-/// Polls `condition` every 20 ms without blocking a pool thread until it holds or `timeout`
-/// seconds pass. For waiting, never for asserting speed. (TestSupport's `eventually` replaces it
-/// once branch infra is merged.)
-func hostEventually(timeout: Double = 10, _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
 }
 
 /// A test precondition that did not hold.

@@ -31,6 +31,20 @@ import Testing
         #expect(other.int("count") == 1, "each object has its own storage")
         let status = try await hostStatus(router)
         #expect(status.int("liveObjects") == 2)
+        #expect(status.int("pid") == Int(world.hosts[1]?.pid ?? -1))
+        #expect(await router.ping(timeout: .seconds(5)) != nil, "the host answers the router's health ping")
+        router.close()
+    }
+
+    @Test func aReconnectingClientRunsOnReconnectOnTheLiveObjectOnly() async throws {
+        let world = try await HostWorld()
+        try await world.startHost(1)
+        let router = try world.connect(1)
+        let fresh = try await probe(router, "kim", flags: .reconnect)
+        #expect(fresh.int("reconnects") == 0, "a fresh activation restores in initialize, not onReconnect")
+        let back = try await probe(router, "kim", flags: .reconnect)
+        #expect(back.int("reconnects") == 1)
+        #expect(back.int("count") == 2)
         router.close()
     }
 
@@ -132,7 +146,7 @@ import Testing
         #expect(try await probe(one, "grace").int("count") == 1)
         let status = try await world.stopHost(1)
         #expect(status == 0)
-        #expect(await hostEventually { one.isClosed })
+        #expect(await eventually { one.isClosed })
         #expect(!FileManager.default.fileExists(atPath: world.socket("host-1")), "the socket file is removed")
         let moved = try await probe(two, "frank")
         #expect(moved.string("host") == "host-2")
@@ -195,7 +209,7 @@ import Testing
         try await world.startHost(3)
         let twin = try ChildProcess(
             ["host", "--id", "3", "--socket-dir", world.folder.path], logDirectory: world.folder)
-        #expect(await hostEventually(timeout: 15) { !twin.isRunning })
+        #expect(await eventually(timeout: 15) { !twin.isRunning })
         #expect(twin.process.terminationStatus == 1)
         #expect(twin.stderrText.contains("already listening"))
         let router = try world.connect(3)
@@ -212,7 +226,7 @@ import Testing
         let folder = try TestSupport.temporaryDirectory("host-flags")
         defer { try? FileManager.default.removeItem(at: folder) }
         let child = try ChildProcess(arguments + ["--socket-dir", folder.path], logDirectory: folder)
-        #expect(await hostEventually(timeout: 15) { !child.isRunning })
+        #expect(await eventually(timeout: 15) { !child.isRunning })
         #expect(child.process.terminationStatus == 2)
         #expect(child.stderrText.contains(expected))
     }
