@@ -12,7 +12,7 @@ import Testing
 #endif
 
 /// `RuntimeConnection` over a real socket pair on real event loops: both roles, every frame kind.
-@Suite struct TransportTests {
+@Suite(.realWorld) struct TransportTests {
     /// The host echoes each stream's body back, reversed, in small chunks, tagged with its target.
     static func echo(_ stream: RuntimeStream) async {
         guard let body = try? await stream.readBody(limit: 1 << 20) else { return }
@@ -204,7 +204,7 @@ import Testing
 }
 
 /// `RuntimeListener`: the socket file is the trust boundary, and one path serves one live process.
-@Suite struct TransportListenerTests {
+@Suite(.realWorld) struct TransportListenerTests {
     @Test func theListenerSocketIsOwnerOnlyAndServesStreams() async throws {
         let folder = try TestSupport.temporaryDirectory("transport-listener")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -110,6 +110,17 @@ func hostStatus(_ connection: RuntimeConnection) async throws -> ProbeAnswer {
     try await probe(connection, "", "/status", method: .get, objectClass: "_runtime")
 }
 
+/// Polls an async `condition` (a request to the host) every 20 ms until it holds or `timeout`
+/// seconds pass, suspending between tries; a throwing try counts as not yet. For waiting only.
+func eventuallyAsync(timeout: Double = 10, _ condition: () async throws -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if (try? await condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return (try? await condition()) == true
+}
+
 /// A test precondition that did not hold.
 struct HostTestFailure: Error, CustomStringConvertible {
     let description: String

@@ -12,7 +12,7 @@ import Testing
 
 /// `schwab-mcp host` as a real process, with a real `schwab-mcp kv`, driven over its socket the
 /// way the router drives it.
-@Suite struct SessionHostProcessTests {
+@Suite(.realWorld) struct SessionHostProcessTests {
     @Test func aRoutedRequestReachesItsObjectOnTheHostWithTheRoutersProps() async throws {
         let world = try await HostWorld()
         try await world.startHost(1)
@@ -78,11 +78,7 @@ import Testing
         let router = try world.connect(1)
         #expect(try await probe(router, "carol").int("count") == 1)
         #expect(try await hostStatus(router).int("liveObjects") == 1)
-        var evicted = false
-        for _ in 0..<200 where !evicted {
-            evicted = try await hostStatus(router).int("liveObjects") == 0
-            if !evicted { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        let evicted = await eventuallyAsync { try await hostStatus(router).int("liveObjects") == 0 }
         #expect(evicted, "the object was not evicted after its idle timeout")
         let again = try await probe(router, "carol")
         #expect(again.int("count") == 2, "storage survived the eviction")
@@ -111,11 +107,7 @@ import Testing
         #expect(try await hostStatus(router).int("liveObjects") == 1)
         #expect(try await hostStatus(router).int("activeStreams") == 1)
         stream.cancel(code: RuntimeCancel.clientGone, message: "client left")
-        var ended = false
-        for _ in 0..<200 where !ended {
-            ended = try await hostStatus(router).int("activeStreams") == 0
-            if !ended { try await Task.sleep(for: .milliseconds(20)) }
-        }
+        let ended = await eventuallyAsync { try await hostStatus(router).int("activeStreams") == 0 }
         #expect(ended, "the object's stream body did not see the cancel")
         router.close()
     }
@@ -185,7 +177,7 @@ import Testing
 }
 
 /// Bad input to the host: a clear answer, nothing lost.
-@Suite struct SessionHostInputTests {
+@Suite(.realWorld) struct SessionHostInputTests {
     @Test func unknownClassesAndMalformedControlRequestsGetClearErrors() async throws {
         let world = try await HostWorld()
         try await world.startHost(1)
