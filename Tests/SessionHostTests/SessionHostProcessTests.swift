@@ -112,6 +112,29 @@ import Testing
         router.close()
     }
 
+    @Test func aClientThatStopsReadingStopsItsObjectsStreamWriterThroughTheHost() async throws {
+        let world = try await HostWorld()
+        try await world.startHost(1)
+        let router = try world.connect(1)
+        let head = RuntimeRequestHead(
+            head: HTTPRequestHead(method: .get, target: "/stream?chunks=0&interval=0"), objectClass: "RuntimeProbe",
+            objectID: "leo")
+        let stream = try await router.send(head, body: [])
+        _ = try await stream.responseHead()
+        // Nothing is read: the writer may fill the 256 KiB window plus the 64 KiB watermark, then
+        // must wait. Without credit it would write megabytes in this time.
+        #expect(await eventuallyAsync { try await probe(router, "leo", "/state").int("streamedBytes") ?? 0 > 200_000 })
+        try await Task.sleep(for: .milliseconds(500))
+        let stalled = try await probe(router, "leo", "/state").int("streamedBytes") ?? 0
+        #expect(stalled <= 256 * 1024 + 64 * 1024 + 64)
+        // Reading lets it go on.
+        var read = 0
+        while read < 2 * stalled, let chunk = try await stream.readChunk() { read += chunk.count }
+        #expect(try await probe(router, "leo", "/state").int("streamedBytes") ?? 0 > stalled)
+        stream.cancel(code: RuntimeCancel.clientGone)
+        router.close()
+    }
+
     @Test func aHostThatDoesNotHoldTheLeaseAnswersNotOwner() async throws {
         let world = try await HostWorld()
         try await world.startHost(1, extra: ["--lease-ttl", "60"])
