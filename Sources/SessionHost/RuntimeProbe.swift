@@ -14,7 +14,7 @@ import Synchronization
 ///   `maxInFlight` above 1 means two events overlapped; a lost increment shows in `count`.
 /// - `/state`: the same report without counting.
 /// - `/stream?chunks=N&interval=MS`: a streamed body of N `data: i` events (N=0: until the client
-///   leaves; MS=0: as fast as credit allows), the way an SSE session stays open. `streamedBytes`
+///   leaves; MS=0: as fast as credit allows; `sleep=MS` delays the answer inside the event), the way an SSE session stays open. `streamedBytes`
 ///   in the report counts what its writes accepted, so tests can see back-pressure.
 ///
 /// Confined to its mailbox (see `DurableObject`): stored properties are touched only by events;
@@ -55,6 +55,9 @@ public final class RuntimeProbe: DurableObject {
             let chunks = Int(query.first("chunks") ?? "") ?? 3
             let interval = Int(query.first("interval") ?? "") ?? 10
             let streamed = self.streamed
+            if let sleep = Int(query.first("sleep") ?? ""), sleep > 0 {
+                try? await Task.sleep(for: .milliseconds(sleep))
+            }
             return HTTPResponse(
                 status: .ok, headers: ["Content-Type": "text/event-stream"],
                 body: .stream { writer in

@@ -67,10 +67,15 @@ final class HostWorld: @unchecked Sendable {
 
     /// Sends `signal` to host `number` and waits (without blocking a pool thread) for its exit status.
     func stopHost(_ number: Int, signal: Int32 = SIGTERM) async throws -> Int32 {
+        hosts[number]?.signal(signal)
+        return try await exitStatus(of: number)
+    }
+
+    /// Waits (without blocking a pool thread) for host `number` to exit and returns its status.
+    func exitStatus(of number: Int) async throws -> Int32 {
         guard let child = hosts[number] else { throw HostTestFailure("no host \(number)") }
-        child.signal(signal)
         guard await eventually(timeout: 20, { !child.isRunning }) else {
-            throw HostTestFailure("host \(number) did not exit after signal \(signal)")
+            throw HostTestFailure("host \(number) did not exit: \(child.stderrText)")
         }
         return child.process.terminationStatus
     }

@@ -135,6 +135,56 @@ import Testing
         router.close()
     }
 
+    @Test func aStreamCancelledBeforeItsAnswerStillLetsTheObjectGoIdle() async throws {
+        let world = try await HostWorld()
+        try await world.startHost(1, extra: ["--idle-timeout", "1s"])
+        let router = try world.connect(1)
+        let head = RuntimeRequestHead(
+            head: HTTPRequestHead(method: .get, target: "/stream?chunks=0&sleep=300"), objectClass: "RuntimeProbe",
+            objectID: "mia")
+        let stream = try await router.send(head, body: [])
+        // The event is running (the object is live, sleeping before it answers) when the client leaves.
+        #expect(await eventuallyAsync { try await hostStatus(router).int("liveObjects") == 1 })
+        stream.cancel(code: RuntimeCancel.clientGone, message: "left before the answer")
+        // The object answers after the cancel; the host must still run (and so end) its stream
+        // body, or the object would count an open stream forever and never be evicted.
+        let evicted = await eventuallyAsync { try await hostStatus(router).int("liveObjects") == 0 }
+        #expect(evicted)
+        #expect(try await hostStatus(router).int("activeStreams") == 0)
+        router.close()
+    }
+
+    @Test func sigtermWithAnOpenStreamSendsGoAwayClosesItAfterTheGraceAndExitsZero() async throws {
+        let world = try await HostWorld()
+        let config = world.folder.appendingPathComponent("wrangler.toml")
+        try Data("name = \"host-drain-test\"\n[runtime]\nshutdown_grace = \"1s\"\n".utf8).write(to: config)
+        try await world.startHost(1, extra: ["--config", config.path, "--lease-ttl", "60"])
+        try await world.startHost(2, extra: ["--config", config.path, "--lease-ttl", "60"])
+        let goAways = Locked<[String]>([])
+        let one = try RuntimeConnection.connect(
+            path: world.socket("host-1"), loop: world.loop,
+            callbacks: .init(onGoAway: { _, message in goAways.withLock { $0.append(message) } }))
+        let two = try world.connect(2)
+        let head = RuntimeRequestHead(
+            head: HTTPRequestHead(method: .get, target: "/stream?chunks=0&interval=20"), objectClass: "RuntimeProbe",
+            objectID: "nina")
+        let stream = try await one.send(head, body: [])
+        _ = try await stream.responseHead()
+        _ = try await stream.readChunk()
+        world.hosts[1]?.signal(SIGTERM)
+        #expect(await eventually { !goAways.withLock { $0 }.isEmpty })
+        #expect(goAways.withLock { $0 }.first?.contains("host-1") == true)
+        let refused = await #expect(throws: RuntimeTransportError.self) { try await one.openStream(head) }
+        #expect(refused?.code == .goingAway)
+        // The lease was released at the start of the drain: host 2 takes the object over now,
+        // long before the 60-second lease would have expired.
+        #expect(try await probe(two, "nina").string("host") == "host-2")
+        // The open stream ends when the grace runs out, and the host exits cleanly.
+        await #expect(throws: RuntimeTransportError.self) { while try await stream.readChunk() != nil {} }
+        #expect(try await world.exitStatus(of: 1) == 0)
+        two.close()
+    }
+
     @Test func aHostThatDoesNotHoldTheLeaseAnswersNotOwner() async throws {
         let world = try await HostWorld()
         try await world.startHost(1, extra: ["--lease-ttl", "60"])
@@ -245,4 +295,12 @@ import Testing
         #expect(child.process.terminationStatus == 2)
         #expect(child.stderrText.contains(expected))
     }
+}
+
+/// A value behind a `Mutex` that `@Sendable` closures can capture.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    /// Runs `body` with the value locked.
+    func withLock<R: Sendable>(_ body: (inout sending Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
