@@ -1,0 +1,109 @@
+import CShims
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The Unix-domain socket calls the runtime transport makes: listen with owner-only permissions,
+/// connect, and switch a descriptor to non-blocking mode.
+///
+/// The socket file's mode (0600) is the host's trust boundary: only processes of the same user
+/// (the router) can connect, so the host believes the object id and props the router sends.
+public enum RuntimeSocket {
+    /// `sun_path` holds 108 bytes including the terminating NUL.
+    public static let maximumPathBytes = 107
+
+    /// Binds and listens on `path` with permissions 0600, replacing a stale socket file left by a
+    /// crashed process but refusing one that a live process still answers on (so two processes
+    /// can never share a host id).
+    public static func listen(path: String, backlog: Int32 = 64) throws(RuntimeTransportError) -> Int32 {
+        var address = try socketAddress(path)
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFSOCK else {
+                throw RuntimeTransportError(
+                    .unavailable, "\(path) exists and is not a socket; remove it or pick another path")
+            }
+            if isAnswering(path: path) {
+                throw RuntimeTransportError(
+                    .unavailable, "another process is already listening on \(path); is this id already running?")
+            }
+            unlink(path)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw failure("cannot create a socket for", path) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        // Permissions are set between bind and listen: no one can connect before listen(2).
+        guard bound == 0, chmod(path, 0o600) == 0, Glibc.listen(fd, backlog) == 0 else {
+            let error = failure("cannot listen on", path)
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Connects to `path` with a non-blocking socket: a Unix-domain connect completes at once or
+    /// fails at once (EAGAIN when the listener's backlog is full), so a caller on an event loop
+    /// never waits here.
+    public static func connect(path: String) throws(RuntimeTransportError) -> Int32 {
+        var address = try socketAddress(path)
+        let fd = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { throw failure("cannot create a socket for", path) }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard rc == 0 else {
+            let code = errno
+            close(fd)
+            if code == EAGAIN {
+                throw RuntimeTransportError(.busy, "\(path) is busy (its listen backlog is full); retry")
+            }
+            throw RuntimeTransportError(.unavailable, "nothing answers on \(path): \(String(cString: strerror(code)))")
+        }
+        return fd
+    }
+
+    /// True when a process listens on `path` now (a full backlog counts: the process is alive).
+    public static func isAnswering(path: String) -> Bool {
+        do {
+            close(try connect(path: path))
+            return true
+        } catch {
+            return error.code == .busy
+        }
+    }
+
+    /// Sets `O_NONBLOCK` on `fd`.
+    public static func setNonBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    private static func failure(_ doing: String, _ path: String) -> RuntimeTransportError {
+        RuntimeTransportError(.unavailable, "\(doing) \(path): \(String(cString: strerror(errno)))")
+    }
+
+    private static func socketAddress(_ path: String) throws(RuntimeTransportError) -> sockaddr_un {
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count <= maximumPathBytes else {
+            throw RuntimeTransportError(
+                .unavailable,
+                "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(bytes.count): \(path)")
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return address
+    }
+}
