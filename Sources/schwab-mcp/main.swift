@@ -10,6 +10,7 @@ let commands: [Subcommand] = [
     SandboxCommand.subcommand,
     MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,
+    RouterCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))

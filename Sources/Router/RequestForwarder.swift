@@ -1,0 +1,124 @@
+import EdgeCore
+import EdgeHTTP
+import EdgeRuntime
+import Foundation
+
+/// Carries one client request to the host that owns its object and the host's answer back.
+///
+/// The owner is the first host in the object's rendezvous ranking among live hosts. A host that
+/// answers `notOwner` (another host still holds the lease: a hand-off in progress, or a dead
+/// host's lease not yet taken over) has not run the request, so the next host in the ranking is
+/// tried after a short, growing pause, for at most `retryBudget`. A host that is lost before it
+/// answers had the request, so the request is re-sent elsewhere only when its method is
+/// idempotent (RFC 9110 §9.2.2); otherwise the client gets a 502 and decides.
+///
+/// A response whose length is known and small comes back whole; any other (Server-Sent Events,
+/// large or open-ended bodies) is streamed: each chunk is read from the host only after the
+/// previous one was written to the client, so a slow client holds back its own host stream and
+/// no other. The client leaving cancels the host stream; the host leaving ends the client's.
+struct RequestForwarder: Sendable {
+    let pool: HostPool
+    let metrics: RouterMetrics
+    let logger: Logger
+    let retryBudget: Duration
+    /// Known-length bodies up to this size are read whole and sent with `Content-Length`.
+    static let wholeBodyLimit = 1 << 20
+
+    /// Forwards `request` to object `objectClass`/`objectID` with `props`.
+    func forward(
+        _ request: HTTPRequest, objectClass: String, objectID: String, props: [String: String]
+    ) async -> HTTPResponse {
+        let head = ForwardedHead.request(request, objectClass: objectClass, objectID: objectID, props: props)
+        let reconnect: RuntimeFrameFlags = request.headers["Last-Event-ID"] != nil ? [.reconnect] : []
+        let clock = ContinuousClock()
+        let deadline = clock.now + retryBudget
+        var excluded = Set<Placement.HostID>()
+        var refusals = 0
+        var lastProblem = "no session host is running (none found in the socket folder)"
+        while true {
+            let ranking = pool.ranking(of: objectID).filter { !excluded.contains($0) }
+            if let host = ranking.isEmpty ? nil : ranking[refusals % ranking.count],
+                let connection = pool.connection(to: host)
+            {
+                let stream: RuntimeStream
+                do {
+                    stream = try await connection.send(head, body: request.body, flags: reconnect)
+                } catch {
+                    // Nothing reached the host: any method may go elsewhere.
+                    excluded.insert(host)
+                    lastProblem = "host \(host): \(error.message)"
+                    metrics.recordRetry()
+                    continue
+                }
+                do {
+                    let answer = try await stream.responseHead()
+                    return await response(answer, from: stream, isHead: request.method == .head)
+                } catch let error where error.cancelCode == RuntimeCancel.notOwner {
+                    refusals += 1
+                    lastProblem = "host \(host) does not hold the lease of \(objectClass)/\(objectID)"
+                } catch let error where error.code == .cancelled {
+                    return Self.failure(
+                        .badGateway, RouterError(.hostLost, "the session host failed the request: \(error.message)"))
+                } catch {
+                    guard Self.isIdempotent(request.method) else {
+                        return Self.failure(
+                            .badGateway,
+                            RouterError(
+                                .hostLost,
+                                "the session host went away while handling this \(request.method) request; "
+                                    + "it may or may not have taken effect: retry it if that is safe"))
+                    }
+                    excluded.insert(host)
+                    lastProblem = "host \(host): \(error.message)"
+                    metrics.recordRetry()
+                    continue
+                }
+            }
+            guard clock.now < deadline else {
+                return Self.failure(
+                    .serviceUnavailable,
+                    RouterError(.noHost, "no session host could take \(objectClass)/\(objectID): \(lastProblem)"))
+            }
+            metrics.recordRetry()
+            let pause = min(25 * (1 << min(refusals, 4)), 400)
+            try? await Task.sleep(for: .milliseconds(pause))
+            excluded.removeAll()
+        }
+    }
+
+    /// The client's response for a host's answer `head` on `stream`.
+    func response(_ head: RuntimeResponseHead, from stream: RuntimeStream, isHead: Bool) async -> HTTPResponse {
+        let headers = ForwardedHead.response(head.headers)
+        let code = head.status.code
+        if isHead || code < 200 || code == 204 || code == 304 {
+            _ = try? await stream.readBody(limit: Self.wholeBodyLimit)
+            return HTTPResponse(status: head.status, headers: headers, bytes: [])
+        }
+        if let length = head.headers["Content-Length"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+            length <= Self.wholeBodyLimit
+        {
+            do {
+                let body = try await stream.readBody(limit: length)
+                return HTTPResponse(status: head.status, headers: headers, bytes: body)
+            } catch {
+                return Self.failure(
+                    .badGateway, RouterError(.hostLost, "the session host went away mid-answer: \(error.message)"))
+            }
+        }
+        let relay = StreamRelay(stream: stream)
+        return HTTPResponse(status: head.status, headers: headers, body: .stream { out in await relay.pump(to: out) })
+    }
+
+    /// GET, HEAD, OPTIONS, TRACE, PUT and DELETE may be repeated (RFC 9110 §9.2.2).
+    static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        [.get, .head, .options, .put, .delete, HTTPMethod("TRACE")].contains(method)
+    }
+
+    /// A plain-text error answer naming what went wrong.
+    static func failure(_ status: HTTPStatus, _ error: RouterError) -> HTTPResponse {
+        var response = HTTPResponse.text(error.message + "\n", status: status)
+        response.headers.set("X-Router-Error", error.code.rawValue)
+        if status == .serviceUnavailable { response.headers.set("Retry-After", "1") }
+        return response
+    }
+}
