@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "schwab-mcp",
             dependencies: [
-                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth",
+                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "SessionHost",
                 "SchwabSandbox", "Router",
             ],
             swiftSettings: strict),

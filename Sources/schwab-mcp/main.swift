@@ -7,6 +7,7 @@ let commands: [Subcommand] = [
     ConfigCommand.subcommand,
     KVCommand.subcommand,
     KVCLICommand.subcommand,
+    HostCommand.subcommand,
     SandboxCommand.subcommand,
     MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,

@@ -1,1 +1,0 @@
-// SessionHost: see Package.swift for what this module holds.
