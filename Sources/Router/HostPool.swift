@@ -209,23 +209,36 @@ public final class HostPool: Sendable {
         let (head, body) = HostControl.presumedDead(dead)
         for connection in connections {
             Task {
-                do {
-                    let stream = try await connection.send(head, body: body)
-                    _ = try await stream.responseHead()
-                    _ = try await stream.readBody(limit: 64 * 1024)
-                } catch {
-                    self.logger.debug("presumed-dead notice not delivered", [("error", .string("\(error)"))])
+                if await Self.control(head, body: body, on: connection, timeout: .seconds(2)) == nil {
+                    self.logger.warn("a host did not take the presumed-dead notice", [("dead", .int(dead.count))])
                 }
             }
         }
     }
 
-    /// Each live host's counters (`HostControl.stats`), waiting at most `timeout` for each.
+    /// Asks every live host but `owner` to hand `objectClass`/`objectID` off (finish its events,
+    /// release its lease), waiting at most `timeout`: the clean hand-off when a host joined and
+    /// the object now hashes to it while another host still holds it.
+    func requestRelease(objectClass: String, objectID: String, except owner: Placement.HostID, timeout: Duration) async
+    {
+        let others = state.withLock { s in s.links.values.filter { $0.id != owner }.map(\.connection) }
+        let head = HostControl.release(objectClass: objectClass, objectID: objectID)
+        await withTaskGroup(of: Void.self) { group in
+            for connection in others {
+                group.addTask { _ = await Self.control(head, on: connection, timeout: timeout) }
+            }
+        }
+    }
+
+    /// Each live host's counters (`HostControl.status`), waiting at most `timeout` for each.
     public func hostCounters(timeout: Duration = .seconds(1)) async -> [Placement.HostID: [String: Int]] {
         let links = state.withLock { Array($0.links.values) }
         return await withTaskGroup(of: (Placement.HostID, [String: Int]?).self) { group in
             for link in links {
-                group.addTask { (link.id, await Self.stats(from: link.connection, timeout: timeout)) }
+                group.addTask {
+                    let body = await Self.control(HostControl.status(), on: link.connection, timeout: timeout)
+                    return (link.id, body.map(HostControl.parseStatus))
+                }
             }
             var counters: [Placement.HostID: [String: Int]] = [:]
             for await (id, value) in group { if let value { counters[id] = value } }
@@ -233,16 +246,22 @@ public final class HostPool: Sendable {
         }
     }
 
-    static func stats(from connection: RuntimeConnection, timeout: Duration) async -> [String: Int]? {
-        guard let stream = try? await connection.send(HostControl.stats(), body: []) else { return nil }
+    /// Sends a control request and returns the body of a 200 answer, or nil (another status, no
+    /// answer within `timeout`, or the connection gone).
+    static func control(
+        _ head: RuntimeRequestHead, body: [UInt8] = [], on connection: RuntimeConnection, timeout: Duration
+    )
+        async -> [UInt8]?
+    {
+        guard let stream = try? await connection.send(head, body: body) else { return nil }
         let timer = Task {
             try await Task.sleep(for: timeout)
-            stream.cancel(code: RuntimeCancel.clientGone, message: "stats took longer than \(timeout)")
+            stream.cancel(code: RuntimeCancel.clientGone, message: "the control request took longer than \(timeout)")
         }
         defer { timer.cancel() }
-        guard let head = try? await stream.responseHead(), head.status.code == 200,
-            let body = try? await stream.readBody(limit: 64 * 1024)
+        guard let answer = try? await stream.responseHead(), answer.status.code == 200,
+            let body = try? await stream.readBody(limit: 1 << 20)
         else { return nil }
-        return HostControl.parseStats(body)
+        return body
     }
 }

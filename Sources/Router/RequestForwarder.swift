@@ -6,9 +6,11 @@ import Foundation
 /// Carries one client request to the host that owns its object and the host's answer back.
 ///
 /// The owner is the first host in the object's rendezvous ranking among live hosts. A host that
-/// answers `notOwner` (another host still holds the lease: a hand-off in progress, or a dead
-/// host's lease not yet taken over) has not run the request, so the next host in the ranking is
-/// tried after a short, growing pause, for at most `retryBudget`. A host that is lost before it
+/// answers `notOwner` has not run the request: another host still holds the lease. Either that
+/// host is live (a host joined and the object now hashes to it), so every other host is asked to
+/// hand the object off (`HostControl.release`: finish its events, release the lease), or it is
+/// dead and its lease is about to be taken over (presumed-dead notice) or to expire. Either way
+/// the owner is asked again after a short, growing pause, for at most `retryBudget`. A host that is lost before it
 /// answers had the request, so the request is re-sent elsewhere only when its method is
 /// idempotent (RFC 9110 §9.2.2); otherwise the client gets a 502 and decides.
 ///
@@ -37,9 +39,7 @@ struct RequestForwarder: Sendable {
         var lastProblem = "no session host is running (none found in the socket folder)"
         while true {
             let ranking = pool.ranking(of: objectID).filter { !excluded.contains($0) }
-            if let host = ranking.isEmpty ? nil : ranking[refusals % ranking.count],
-                let connection = pool.connection(to: host)
-            {
+            if let host = ranking.first, let connection = pool.connection(to: host) {
                 let stream: RuntimeStream
                 do {
                     stream = try await connection.send(head, body: request.body, flags: reconnect)
@@ -54,8 +54,17 @@ struct RequestForwarder: Sendable {
                     let answer = try await stream.responseHead()
                     return await response(answer, from: stream, isHead: request.method == .head)
                 } catch let error where error.cancelCode == RuntimeCancel.notOwner {
+                    if refusals % 4 == 0 {
+                        await pool.requestRelease(
+                            objectClass: objectClass, objectID: objectID, except: host, timeout: .seconds(2))
+                    }
                     refusals += 1
-                    lastProblem = "host \(host) does not hold the lease of \(objectClass)/\(objectID)"
+                    lastProblem = "host \(host) could not take the lease of \(objectClass)/\(objectID)"
+                } catch let error where error.code == .cancelled && error.cancelCode == RuntimeCancel.shuttingDown {
+                    excluded.insert(host)
+                    lastProblem = "host \(host) is shutting down"
+                    metrics.recordRetry()
+                    continue
                 } catch let error where error.code == .cancelled {
                     return Self.failure(
                         .badGateway, RouterError(.hostLost, "the session host failed the request: \(error.message)"))

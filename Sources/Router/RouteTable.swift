@@ -38,7 +38,10 @@ public struct RouteTable: Sendable, Equatable {
         /// Answer `GET /metrics` here.
         case metrics
         /// Forward to the object `objectClass`/`objectID` with `props`; `kind` labels the metrics.
-        case object(objectClass: String, objectID: String, props: [String: String], kind: String)
+        /// `strippedPrefix` is taken off the front of the target, so a demo object sees its own
+        /// paths (`/count`), the way a Durable Object's `fetch` sees the URL its stub was given.
+        case object(
+            objectClass: String, objectID: String, props: [String: String], kind: String, strippedPrefix: String)
         /// No route: 404.
         case notFound
     }
@@ -63,15 +66,25 @@ public struct RouteTable: Sendable, Equatable {
         if path == "/metrics" { return .metrics }
         if let mcpObjectClass, Self.mcpPrefixes.contains(where: { Self.path(path, isUnder: $0) }) {
             let (id, props) = identity.objectIDAndProps
-            return .object(objectClass: mcpObjectClass, objectID: id, props: props, kind: "mcp")
+            return .object(objectClass: mcpObjectClass, objectID: id, props: props, kind: "mcp", strippedPrefix: "")
         }
         if demoRoutes, path.hasPrefix(Self.demoPrefix) {
             let parts = path.dropFirst(Self.demoPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count >= 2, Self.isName(parts[0]), Self.isName(parts[1]) else { return .notFound }
             let (_, props) = identity.objectIDAndProps
-            return .object(objectClass: String(parts[0]), objectID: String(parts[1]), props: props, kind: "demo")
+            let prefix = Self.demoPrefix + parts[0] + "/" + parts[1]
+            return .object(
+                objectClass: String(parts[0]), objectID: String(parts[1]), props: props, kind: "demo",
+                strippedPrefix: prefix)
         }
         return .notFound
+    }
+
+    /// `target` without `prefix`, always starting with `/` (`/objects/C/i?x=1` to `/?x=1`).
+    public static func target(_ target: String, stripping prefix: String) -> String {
+        guard !prefix.isEmpty, target.hasPrefix(prefix) else { return target }
+        let rest = target.dropFirst(prefix.count)
+        return rest.first == "/" ? String(rest) : "/" + rest
     }
 
     /// True when `path` is `prefix` itself or a path below it.

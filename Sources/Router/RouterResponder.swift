@@ -28,10 +28,12 @@ struct RouterResponder: HTTPResponder {
                     status: .ok, headers: ["Content-Type": MetricsExposition.contentType], bytes: Array(text.utf8))
                 return record(response, kind: "metrics", since: started)
             }
-        case .object(let objectClass, let objectID, let props, let kind):
-            return .later {
+        case .object(let objectClass, let objectID, let props, let kind, let prefix):
+            var addressed = request
+            addressed.head.target = RouteTable.target(request.head.target, stripping: prefix)
+            return .later { [addressed] in
                 let response = await forwarder.forward(
-                    request, objectClass: objectClass, objectID: objectID, props: props)
+                    addressed, objectClass: objectClass, objectID: objectID, props: props)
                 return record(response, kind: kind, since: started)
             }
         case .notFound:

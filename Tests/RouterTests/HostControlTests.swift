@@ -6,31 +6,37 @@ import Testing
 @Suite struct HostControlTests {
     @Test func thePresumedDeadNoticeListsEveryDeadHostByItsLeaseHolderName() {
         let (head, body) = HostControl.presumedDead([3, 1, 12])
-        #expect(head.objectClass == "_control")
+        #expect(head.objectClass == "_runtime")
         #expect(head.head.method == .post)
-        #expect(head.head.target == "/_control/presumed-dead")
-        #expect(String(decoding: body, as: UTF8.self) == "host-1\nhost-3\nhost-12")
+        #expect(head.head.target == "/presumed-dead")
+        #expect(String(decoding: body, as: UTF8.self) == #"["host-1","host-3","host-12"]"#)
         #expect(head.head.headers["Content-Length"] == String(body.count))
         let (_, none) = HostControl.presumedDead([])
-        #expect(none.isEmpty, "an empty set clears what the host believed")
+        #expect(String(decoding: none, as: UTF8.self) == "[]", "an empty set clears what the host believed")
     }
 
-    /// A host's stats body, the counters the router keeps.
-    static let statsCases: [(String, [String: Int])] = [
+    @Test func aReleaseRequestEncodesTheObjectInItsQuery() {
+        let head = HostControl.release(objectClass: "RuntimeProbe", objectID: "a b&c=d/é")
+        #expect(head.objectClass == "_runtime")
+        #expect(head.head.target == "/release?class=RuntimeProbe&id=a%20b%26c%3Dd%2F%C3%A9")
+    }
+
+    /// A host's status body, the counters the router keeps.
+    static let statusCases: [(String, [String: Int])] = [
         (
-            #"{"live_objects":3,"activations":10,"evictions":2,"kv_calls":55}"#,
-            ["live_objects": 3, "activations": 10, "evictions": 2, "kv_calls": 55]
+            #"{"host":"host-2","pid":4242,"liveObjects":3,"objects":["a","b","c"],"activeStreams":1}"#,
+            ["live_objects": 3, "active_streams": 1]
         ),
-        (#"{"live_objects":1,"host":"host-2","ratio":0.5,"nested":{"a":1}}"#, ["live_objects": 1]),
+        (#"{"liveObjects":1,"ratio":0.5,"nested":{"a":1}}"#, ["live_objects": 1]),
         (#"{"bad name":1,"9lives":2,"ok_name":4}"#, ["ok_name": 4]),
         ("[1,2,3]", [:]),
         ("not json", [:]),
         ("", [:]),
     ]
 
-    @Test(arguments: statsCases)
-    func onlyWellNamedIntegerCountersAreKept(body: String, expected: [String: Int]) {
-        #expect(HostControl.parseStats(Array(body.utf8)) == expected)
+    @Test(arguments: statusCases)
+    func onlyWellNamedIntegerMembersBecomeCounters(body: String, expected: [String: Int]) {
+        #expect(HostControl.parseStatus(Array(body.utf8)) == expected)
     }
 
     /// Socket file names and the host id they stand for.

@@ -11,22 +11,40 @@ import Testing
     static let cases: [(String, RouteTable.Decision)] = [
         ("/health", .health),
         ("/metrics", .metrics),
-        ("/mcp", .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp")),
-        ("/sse", .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp")),
-        ("/sse/message", .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp")),
-        ("/messages", .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp")),
+        ("/mcp", .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp", strippedPrefix: "")),
+        ("/sse", .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp", strippedPrefix: "")),
+        (
+            "/sse/message",
+            .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp", strippedPrefix: "")
+        ),
+        (
+            "/messages",
+            .object(objectClass: "MyMCP", objectID: "local", props: localProps, kind: "mcp", strippedPrefix: "")
+        ),
         ("/mcpx", .notFound),
         ("/ssex/y", .notFound),
-        ("/objects/Probe/u-1", .object(objectClass: "Probe", objectID: "u-1", props: localProps, kind: "demo")),
-        ("/objects/Probe/u-1/", .object(objectClass: "Probe", objectID: "u-1", props: localProps, kind: "demo")),
+        (
+            "/objects/Probe/u-1",
+            .object(
+                objectClass: "Probe", objectID: "u-1", props: localProps, kind: "demo",
+                strippedPrefix: "/objects/Probe/u-1")
+        ),
+        (
+            "/objects/Probe/u-1/",
+            .object(
+                objectClass: "Probe", objectID: "u-1", props: localProps, kind: "demo",
+                strippedPrefix: "/objects/Probe/u-1")
+        ),
         (
             "/objects/Probe/a.b@c:d/x/y",
-            .object(objectClass: "Probe", objectID: "a.b@c:d", props: localProps, kind: "demo")
+            .object(
+                objectClass: "Probe", objectID: "a.b@c:d", props: localProps, kind: "demo",
+                strippedPrefix: "/objects/Probe/a.b@c:d")
         ),
         ("/objects/Probe", .notFound),
         ("/objects//u-1", .notFound),
         ("/objects/Probe/..", .notFound),
-        ("/objects/_control/router", .notFound),
+        ("/objects/_runtime/router", .notFound),
         ("/objects/Probe/sp%20ace", .notFound),
         ("/", .notFound),
         ("/healthz", .notFound),
@@ -35,6 +53,20 @@ import Testing
     @Test(arguments: cases)
     func aPathGoesWhereTheTableSays(path: String, expected: RouteTable.Decision) {
         #expect(Self.table.decide(path: Substring(path)) == expected)
+    }
+
+    /// Target, prefix, what the object sees.
+    static let targets: [(String, String, String)] = [
+        ("/objects/P/i/count?sleep=5", "/objects/P/i", "/count?sleep=5"),
+        ("/objects/P/i", "/objects/P/i", "/"),
+        ("/objects/P/i?x=1", "/objects/P/i", "/?x=1"),
+        ("/objects/P/i/", "/objects/P/i", "/"),
+        ("/mcp?a=b", "", "/mcp?a=b"),
+    ]
+
+    @Test(arguments: targets)
+    func aDemoObjectSeesItsOwnPaths(target: String, prefix: String, expected: String) {
+        #expect(RouteTable.target(target, stripping: prefix) == expected)
     }
 
     @Test func demoRoutesAreOffUnlessAskedFor() {
@@ -55,6 +87,8 @@ import Testing
         let fits = String(repeating: "a", count: 200)
         #expect(
             Self.table.decide(path: Substring("/objects/Probe/" + fits))
-                == .object(objectClass: "Probe", objectID: fits, props: Self.localProps, kind: "demo"))
+                == .object(
+                    objectClass: "Probe", objectID: fits, props: Self.localProps, kind: "demo",
+                    strippedPrefix: "/objects/Probe/" + fits))
     }
 }
