@@ -57,5 +57,8 @@ final class HeldStream: @unchecked Sendable {
         return true
     }
 
+    /// Closes the connection, the way a client that leaves does.
+    func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     deinit { close(fd) }
 }
