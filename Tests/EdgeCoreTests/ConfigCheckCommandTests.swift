@@ -4,21 +4,19 @@ import TestSupport
 import Testing
 
 /// `schwab-mcp config check` run as a real child process against real files.
-@Suite("schwab-mcp config check")
+@Suite("schwab-mcp config check", .realWorld)
 struct ConfigCheckCommandTests {
     func runCheck(
         _ arguments: [String], in folder: URL, environment: [String: String] = [:]
-    ) throws -> (
-        status: Int32, output: String, error: String
-    ) {
+    ) async throws -> CommandResult {
         let child = try ChildProcess(
             ["config", "check"] + arguments, environment: environment, logDirectory: folder, currentDirectory: folder)
-        let status = try #require(child.waitForExit(timeout: 30))
+        let status = try #require(await child.waitForExit(timeout: 30))
         return (status, child.stdoutText, child.stderrText)
     }
 
     @Test("a valid configuration prints resolved, secrets redacted, exit 0")
-    func validPrintsRedacted() throws {
+    func validPrintsRedacted() async throws {
         let folder = try TestSupport.temporaryDirectory("config-check")
         defer { try? FileManager.default.removeItem(at: folder) }
         try "name = \"demo\"\n[runtime]\nport = 9123\n".write(
@@ -27,7 +25,7 @@ struct ConfigCheckCommandTests {
             to: folder.appendingPathComponent(".dev.vars"), atomically: true, encoding: .utf8)
         let env = ["SCHWAB_CLIENT_SECRET": "client-secret-VALUE", "LOG_LEVEL": "info"]
 
-        let text = try runCheck([], in: folder, environment: env)
+        let text = try await runCheck([], in: folder, environment: env)
         #expect(text.status == 0, "stderr: \(text.error)")
         #expect(text.output.contains("name = demo"))
         #expect(text.output.contains("port = 9123"))
@@ -35,7 +33,7 @@ struct ConfigCheckCommandTests {
         #expect(text.output.contains("COOKIE_ENCRYPTION_KEY = [REDACTED] (from .dev.vars)"))
         #expect(!text.output.contains("VALUE") && !text.error.contains("VALUE"))
 
-        let json = try runCheck(["--json", "--hosts", "3"], in: folder, environment: env)
+        let json = try await runCheck(["--json", "--hosts", "3"], in: folder, environment: env)
         #expect(json.status == 0, "stderr: \(json.error)")
         let value = try JSONValue.parse(json.output)
         #expect(value["name"] == "demo")
@@ -46,13 +44,14 @@ struct ConfigCheckCommandTests {
     }
 
     @Test("an invalid configuration lists every error on stderr, exit 1")
-    func invalidListsErrors() throws {
+    func invalidListsErrors() async throws {
         let folder = try TestSupport.temporaryDirectory("config-check")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("custom.toml")
         try "[vars]\nLOG_LEVEL = \"DEBUG\"\n[runtime]\nport = 70000\n".write(
             to: path, atomically: true, encoding: .utf8)
-        let result = try runCheck(["--config", path.path, "--hosts", "0"], in: folder, environment: ["LOG_LEVEL": ""])
+        let result = try await runCheck(
+            ["--config", path.path, "--hosts", "0"], in: folder, environment: ["LOG_LEVEL": ""])
         #expect(result.status == 1)
         let lines = result.error.split(separator: "\n").map(String.init)
         #expect(
@@ -65,11 +64,11 @@ struct ConfigCheckCommandTests {
     }
 
     @Test("'config' without a word prints help and exits 0")
-    func helpWithoutWord() throws {
+    func helpWithoutWord() async throws {
         let folder = try TestSupport.temporaryDirectory("config-check")
         defer { try? FileManager.default.removeItem(at: folder) }
         let child = try ChildProcess(["config"], logDirectory: folder, currentDirectory: folder)
-        #expect(child.waitForExit(timeout: 30) == 0)
+        #expect(await child.waitForExit(timeout: 30) == 0)
         #expect(child.stdoutText.contains("usage: schwab-mcp config check"))
     }
 }

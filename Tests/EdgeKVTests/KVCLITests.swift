@@ -3,37 +3,37 @@ import TestSupport
 import Testing
 
 /// `schwab-mcp kv-cli` against a real service: output, exit codes, and clear errors.
-@Suite struct KVCLITests {
-    func cli(_ service: KVServiceProcess, _ words: [String]) throws -> (status: Int32, output: String, error: String) {
-        try TestSupport.run(TestSupport.binary.path, ["kv-cli", "--socket", service.socketPath] + words)
+@Suite(.realWorld) struct KVCLITests {
+    func cli(_ service: KVServiceProcess, _ words: [String]) async throws -> CommandResult {
+        try await TestSupport.run(TestSupport.binary.path, ["kv-cli", "--socket", service.socketPath] + words)
     }
 
-    @Test func putGetListDeleteWorkLikeWranglerKVKey() throws {
+    @Test func putGetListDeleteWorkLikeWranglerKVKey() async throws {
         let service = try KVServiceProcess()
-        try service.start()
-        let put = try cli(
+        try await service.start()
+        let put = try await cli(
             service, ["put", "TOKENS", "token:1", "hello world", "--ttl", "600", "--metadata", #"{"a":1}"#])
         #expect(put.status == 0)
         #expect(put.output == "{\"version\":1}\n")
-        let get = try cli(service, ["get", "TOKENS", "token:1"])
+        let get = try await cli(service, ["get", "TOKENS", "token:1"])
         #expect(get.status == 0 && get.output == "hello world")
-        let withMetadata = try cli(service, ["get", "TOKENS", "token:1", "--metadata"])
+        let withMetadata = try await cli(service, ["get", "TOKENS", "token:1", "--metadata"])
         #expect(withMetadata.output.contains(#""metadata":{"a":1}"#))
         #expect(withMetadata.output.contains(#""version":1"#) && withMetadata.output.contains(#""expiration":"#))
-        let swapped = try cli(service, ["put", "TOKENS", "token:1", "again", "--if-version", "1"])
+        let swapped = try await cli(service, ["put", "TOKENS", "token:1", "again", "--if-version", "1"])
         #expect(swapped.output == "{\"version\":2}\n")
-        #expect(try cli(service, ["put", "TOKENS", "token:2", "two"]).status == 0)
-        let list = try cli(service, ["list", "TOKENS", "--prefix", "token:"])
+        #expect(try await cli(service, ["put", "TOKENS", "token:2", "two"]).status == 0)
+        let list = try await cli(service, ["list", "TOKENS", "--prefix", "token:"])
         #expect(list.status == 0)
         #expect(list.output.contains(#""list_complete":true"#))
         #expect(
             list.output.range(of: #""name":"token:1""#)!.lowerBound
                 < list.output.range(of: #""name":"token:2""#)!.lowerBound)
-        let page = try cli(service, ["list", "TOKENS", "--limit", "1"])
+        let page = try await cli(service, ["list", "TOKENS", "--limit", "1"])
         #expect(page.output.contains(#""list_complete":false"#) && page.output.contains(#""cursor":"#))
-        let deleted = try cli(service, ["delete", "TOKENS", "token:1"])
+        let deleted = try await cli(service, ["delete", "TOKENS", "token:1"])
         #expect(deleted.status == 0 && deleted.output == "{\"deleted\":true}\n")
-        let missing = try cli(service, ["get", "TOKENS", "token:1"])
+        let missing = try await cli(service, ["get", "TOKENS", "token:1"])
         #expect(missing.status == 1 && missing.error.contains("not found"))
     }
 
@@ -54,20 +54,22 @@ import Testing
     ]
 
     @Test(arguments: mistakes)
-    func badInputIsRefusedWithAClearMessageAndNothingChanges(words: [String], status: Int32, phrase: String) throws {
+    func badInputIsRefusedWithAClearMessageAndNothingChanges(
+        words: [String], status: Int32, phrase: String
+    ) async throws {
         let service = try KVServiceProcess()
-        try service.start()
-        #expect(try cli(service, ["put", "TOKENS", "seed", "kept"]).status == 0)
-        let result = try cli(service, words)
+        try await service.start()
+        #expect(try await cli(service, ["put", "TOKENS", "seed", "kept"]).status == 0)
+        let result = try await cli(service, words)
         #expect(result.status == status)
         #expect(result.error.contains(phrase), "stderr was: \(result.error)")
-        #expect(try cli(service, ["get", "TOKENS", "seed"]).output == "kept")
-        #expect(try cli(service, ["list", "TOKENS"]).output.components(separatedBy: "\"name\"").count == 2)
+        #expect(try await cli(service, ["get", "TOKENS", "seed"]).output == "kept")
+        #expect(try await cli(service, ["list", "TOKENS"]).output.components(separatedBy: "\"name\"").count == 2)
     }
 
-    @Test func aStoppedServiceIsReportedAsUnreachable() throws {
+    @Test func aStoppedServiceIsReportedAsUnreachable() async throws {
         let service = try KVServiceProcess()
-        let result = try cli(service, ["get", "TOKENS", "k"])
+        let result = try await cli(service, ["get", "TOKENS", "k"])
         #expect(result.status == 1)
         #expect(result.error.contains("KV service is not reachable at \(service.socketPath)"))
     }

@@ -24,12 +24,12 @@ final class KVServiceProcess: @unchecked Sendable {
     }
 
     /// Starts the service and waits until it accepts connections.
-    func start(extra: [String] = []) throws {
+    func start(extra: [String] = []) async throws {
         let child = try ChildProcess(
             ["kv", "--socket", socketPath, "--db", databasePath, "--namespaces", namespaces, "--log-level", "debug"]
                 + extra, logDirectory: folder)
         self.child = child
-        guard TestSupport.waitUntil(timeout: 15, { RawSocket.canConnect(socketPath) || !child.isRunning }),
+        guard await TestSupport.waitUntil(timeout: 15, { RawSocket.canConnect(socketPath) || !child.isRunning }),
             child.isRunning
         else {
             throw KVTestFailure("kv did not start: \(child.stderrText)")
@@ -45,7 +45,7 @@ final class KVServiceProcess: @unchecked Sendable {
     }
 
     deinit {
-        child?.stop(grace: 5)
+        child?.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 }
@@ -57,11 +57,17 @@ struct KVTestFailure: Error, CustomStringConvertible {
 }
 
 /// A raw Unix-socket connection for sending bytes no well-behaved client would send.
-final class RawSocket {
+///
+/// `@unchecked Sendable`: a test hands it to one `blocking` thread at a time and awaits that
+/// thread, so no two threads use it at once; the descriptor is set once in `init`.
+final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
+    /// Connects to the socket at `path`. The descriptor is stored only once connected: a class
+    /// whose init throws after every property is set still runs `deinit`, which would close the
+    /// number a second time, by then perhaps another thread's socket or pipe.
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -75,9 +81,11 @@ final class RawSocket {
             }
         }
         guard rc == 0 else {
+            let failure = errno
             close(fd)
-            throw KVTestFailure("connect to \(path) failed: errno \(errno)")
+            throw KVTestFailure("connect to \(path) failed: errno \(failure)")
         }
+        self.fd = fd
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }

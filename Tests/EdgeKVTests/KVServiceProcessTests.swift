@@ -8,10 +8,10 @@ import Testing
 #endif
 
 /// The KV service as a real process: real socket, real SQLite file, the real client.
-@Suite struct KVServiceProcessTests {
+@Suite(.realWorld) struct KVServiceProcessTests {
     @Test func theClientRoundTripsEveryOperation() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await client.ping()
         let version = try await client.put(
@@ -53,7 +53,7 @@ import Testing
 
     @Test func aValueAtThe25MiBLimitRoundTripsAndOneByteMoreIsRefused() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         let value = (0..<(25 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 131) }
         async let big = client.put(namespace: "STATE", key: "big", value: value, expiration: nil, metadata: nil)
@@ -70,7 +70,7 @@ import Testing
 
     @Test func aWriteIsVisibleToAnotherClientTheMomentItIsAcknowledged() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let writer = KVClient(socketPath: service.socketPath)
         let reader = KVClient(socketPath: service.socketPath)
         for round in 1...200 {
@@ -82,7 +82,7 @@ import Testing
 
     @Test func manyPipelinedRequestsOnOneClientAllGetTheirOwnAnswers() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<32 {
@@ -102,7 +102,7 @@ import Testing
 
     @Test func aTaskPreferringTheClientExecutorGetsEveryAnswer() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await withTaskExecutorPreference(KVClient.taskExecutor) { () async throws -> Void in
             for round in 1...300 {
@@ -116,7 +116,7 @@ import Testing
 
     @Test func noAcknowledgedWriteIsLostWhenTheServiceIsKilled() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
@@ -128,8 +128,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        service.child?.killHard()
-        try service.start()
+        await service.child?.killHard()
+        try await service.start()
         let after = KVClient(socketPath: service.socketPath)
         for task in 0..<8 {
             for i in 0..<100 {
@@ -141,16 +141,16 @@ import Testing
 
     @Test func theClientFailsFastWhileTheServiceIsDownAndRecoversWhenItIsBack() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         _ = try await client.put(namespace: "TOKENS", key: "k", text: "before")
-        service.child?.killHard()
+        await service.child?.killHard()
         for _ in 0..<3 {
             let down = await #expect(throws: KVError.self) { try await client.get(namespace: "TOKENS", key: "k") }
             #expect(down?.code == .unavailable)
             #expect(down?.message.contains(service.socketPath) == true)
         }
-        try service.start()
+        try await service.start()
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.text == "before")
         _ = try await client.put(namespace: "TOKENS", key: "k", text: "after")
         #expect(try await client.get(namespace: "TOKENS", key: "k")?.version == 2)
@@ -158,7 +158,7 @@ import Testing
 
     @Test func callsInFlightWhenTheServiceDiesFailAsUnavailableInsteadOfHanging() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let client = KVClient(socketPath: service.socketPath)
         try await client.ping()
         let codes = await withTaskGroup(of: [KVError.Code].self) { group in
@@ -178,13 +178,13 @@ import Testing
                 }
             }
             group.addTask {
-                service.child?.killHard()
+                await service.child?.killHard()
                 return []
             }
             return await group.reduce(into: [KVError.Code]()) { $0 += $1 }
         }
         #expect(codes.allSatisfy { $0 == .unavailable }, "\(Set(codes))")
-        try service.start()
+        try await service.start()
         try await client.ping()
     }
 
@@ -198,24 +198,27 @@ import Testing
     @Test(arguments: brokenFrames)
     func aBrokenFrameClosesOnlyItsConnectionAndIsLogged(name: String, bytes: [UInt8], reason: String) async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let bystander = KVClient(socketPath: service.socketPath)
         _ = try await bystander.put(namespace: "STATE", key: "k", text: "kept")
         let raw = try RawSocket(path: service.socketPath)
         // A good ping first: it must still be answered before the connection closes.
         raw.send(KVWire.encode(KVRequestFrame(id: 9, request: .ping)) + bytes)
-        let received = try #require(raw.readToEnd(), "the service must close the connection, not hang")
+        let received = try #require(
+            try await blocking { raw.readToEnd() }, "the service must close the connection, not hang")
         #expect(received == KVWire.encode(KVResponseFrame(id: 9, opcode: 5, result: .pong)))
         #expect(try await bystander.get(namespace: "STATE", key: "k")?.text == "kept")
         #expect(service.child?.isRunning == true)
         #expect(
-            TestSupport.waitUntil { service.logText.contains("closing connection") && service.logText.contains(reason) }
+            await TestSupport.waitUntil {
+                service.logText.contains("closing connection") && service.logText.contains(reason)
+            }
         )
     }
 
-    @Test func pipelinedRequestsOnOneConnectionTakeEffectInOrder() throws {
+    @Test func pipelinedRequestsOnOneConnectionTakeEffectInOrder() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let raw = try RawSocket(path: service.socketPath)
         let requests: [KVRequest] = [
             .put(namespace: "STATE", key: "k", value: [1], expiration: nil, metadata: nil, ifVersion: 0),
@@ -229,7 +232,7 @@ import Testing
         raw.send(requests.enumerated().flatMap { KVWire.encode(KVRequestFrame(id: UInt64($0), request: $1)) })
         shutdown(raw.fd, Int32(SHUT_WR))
         var decoder = KVFrameDecoder()
-        decoder.feed(try #require(raw.readToEnd()))
+        decoder.feed(try #require(try await blocking { raw.readToEnd() }))
         var results: [UInt64: KVResult] = [:]
         while case .frame(let payload) = decoder.next() {
             let response = try KVWire.decodeResponse(payload)
@@ -248,15 +251,15 @@ import Testing
         #expect(results[6] == .entry(nil))
     }
 
-    @Test func anUnknownOperationIsAnsweredAndTheConnectionStaysOpen() throws {
+    @Test func anUnknownOperationIsAnsweredAndTheConnectionStaysOpen() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let raw = try RawSocket(path: service.socketPath)
         var unknown = KVWire.encode(KVRequestFrame(id: 3, request: .ping))
         unknown[4] = 99
         raw.send(unknown + KVWire.encode(KVRequestFrame(id: 4, request: .ping)))
         shutdown(raw.fd, Int32(SHUT_WR))
-        let received = try #require(raw.readToEnd())
+        let received = try #require(try await blocking { raw.readToEnd() })
         var decoder = KVFrameDecoder()
         decoder.feed(received)
         guard case .frame(let first) = decoder.next(), case .frame(let second) = decoder.next() else {
@@ -273,7 +276,7 @@ import Testing
 
     @Test func aKeyWithAOneSecondTTLDisappears() async throws {
         let service = try KVServiceProcess()
-        try service.start(extra: ["--sweep-interval", "0.2"])
+        try await service.start(extra: ["--sweep-interval", "0.2"])
         let client = KVClient(socketPath: service.socketPath)
         let written = ContinuousClock.now
         _ = try await client.put(namespace: "STATE", key: "brief", text: "x", expiration: .ttl(seconds: 1))
@@ -287,17 +290,17 @@ import Testing
         // The sweeper (every 0.2 s here) deletes the expired row from the file itself.
         let file = try KVStore(path: service.databasePath)
         defer { file.close() }
-        #expect(TestSupport.waitUntil { (try? file.rowCount()) == 1 })
+        #expect(await TestSupport.waitUntil { (try? file.rowCount()) == 1 })
     }
 
     @Test func theSocketIsOwnerOnlyAndSIGTERMDrainsCleanly() async throws {
         let service = try KVServiceProcess()
-        try service.start()
+        try await service.start()
         let connected = KVClient(socketPath: service.socketPath)
         _ = try await connected.put(namespace: "STATE", key: "k", text: "v")
         let attributes = try FileManager.default.attributesOfItem(atPath: service.socketPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(service.child?.stop() == 0)
+        #expect(await service.child?.terminate() == 0)
         #expect(!FileManager.default.fileExists(atPath: service.socketPath))
         #expect(service.logText.contains(#""msg":"kv stopped","connections_closed":1"#))
         #expect(
@@ -306,28 +309,28 @@ import Testing
 
     /// Start-up mistakes: the exit status and a phrase the message must hold.
     static let startupMistakes: [([String], Int32, String)] = [
-        (["--socket", "DIR/kv.sock"], 2, "--db is required"),
+        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--config", "DIR/missing.toml"], 1, "missing.toml"),
         (["--socket", "/nonexistent-dir/kv.sock", "--db", "DIR/kv.sqlite"], 1, "cannot listen on"),
         (["--socket", "DIR/kv.sock", "--db", "/nonexistent-dir/kv.sqlite"], 1, "cannot open the KV database"),
         (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--namespaces", "A,,B"], 2, "--namespaces"),
-        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--log-level", "loud"], 2, "--log-level"),
+        (["--socket", "DIR/kv.sock", "--db", "DIR/kv.sqlite", "--log-level", "loud"], 1, "--log-level"),
         (["--socket", "DIR/" + String(repeating: "s", count: 200), "--db", "DIR/kv.sqlite"], 1, "socket path must be"),
     ]
 
     @Test(arguments: startupMistakes)
-    func aBadStartupStopsWithAClearMessage(words: [String], status: Int32, phrase: String) throws {
+    func aBadStartupStopsWithAClearMessage(words: [String], status: Int32, phrase: String) async throws {
         let folder = try TestSupport.temporaryDirectory("kv-startup")
         defer { try? FileManager.default.removeItem(at: folder) }
         let arguments = words.map { $0.replacingOccurrences(of: "DIR", with: folder.path) }
-        let result = try TestSupport.run(TestSupport.binary.path, ["kv"] + arguments)
+        let result = try await TestSupport.run(TestSupport.binary.path, ["kv"] + arguments)
         #expect(result.status == status)
         #expect(result.error.contains(phrase), "stderr was: \(result.error)")
     }
 
-    @Test func aSecondServiceOnTheSameSocketRefusesToStart() throws {
+    @Test func aSecondServiceOnTheSameSocketRefusesToStart() async throws {
         let service = try KVServiceProcess()
-        try service.start()
-        let second = try TestSupport.run(
+        try await service.start()
+        let second = try await TestSupport.run(
             TestSupport.binary.path, ["kv", "--socket", service.socketPath, "--db", service.databasePath + "2"])
         #expect(second.status == 1)
         #expect(second.error.contains("already listening on \(service.socketPath)"))

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import EdgeNet
@@ -36,7 +37,7 @@ final class PipeReader: EventLoopHandler {
     }
 }
 
-@Suite("EventLoop and its timers")
+@Suite("EventLoop and its timers", .realWorld)
 struct EventLoopTests {
     @Test(
         "timers fire in deadline order whatever order they were armed in, and cancelled ones never fire",

@@ -1,15 +1,16 @@
 import EdgeHTTP
 import EdgeNet
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("HTTP server: requests from real clients")
+@Suite("HTTP server: requests from real clients", .realWorld)
 struct HTTPServerBasicsTests {
     @Test("curl gets 200 from /health, and HEAD gets the head with the GET's length and no body")
     func healthAndHead() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let get = try await blocking { try curl(["-i", "\(server.url)/health"]) }
+        let get = try await curl(["-i", "\(server.url)/health"])
         #expect(get.status == 0, "\(get.error)")
         #expect(get.output.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(get.output.hasSuffix("\r\n\r\nok\n"))
@@ -35,7 +36,7 @@ struct HTTPServerBasicsTests {
     func notFoundAndMethodNotAllowed(method: String, path: String, status: Int, allow: String?) async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let result = try await blocking { try curl(["-i", "-X", method, server.url + path]) }
+        let result = try await curl(["-i", "-X", method, server.url + path])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.hasPrefix("HTTP/1.1 \(status) "))
         if let allow { #expect(result.output.contains("Allow: \(allow)\r\n")) }
@@ -45,20 +46,18 @@ struct HTTPServerBasicsTests {
     func echo() async throws {
         let server = try TestServer()
         defer { server.stop() }
-        let small = try await blocking {
-            try curl(["-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "hello", "\(server.url)/echo"])
-        }
+        let small = try await curl([
+            "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "hello", "\(server.url)/echo",
+        ])
         #expect(small.output == "hello")
         let big = String(repeating: "0123456789abcdef", count: 8192)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("echo-\(UUID().uuidString).txt")
         try big.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let large = try await blocking {
-            try curl([
-                "-v", "-X", "POST", "-H", "Expect: 100-continue", "--data-binary", "@\(file.path)",
-                "\(server.url)/echo",
-            ])
-        }
+        let large = try await curl([
+            "-v", "-X", "POST", "-H", "Expect: 100-continue", "--data-binary", "@\(file.path)",
+            "\(server.url)/echo",
+        ])
         #expect(large.status == 0, "\(large.error)")
         #expect(large.error.contains("HTTP/1.1 100 Continue"), "the server invited the body")
         #expect(large.output == big)
@@ -84,7 +83,7 @@ struct HTTPServerBasicsTests {
             out.append("%d:%s" % (r.status, r.read().decode().strip()))
             print(",".join(out))
             """
-        let result = try await blocking { try python(script) }
+        let result = try await python(script)
         #expect(result.status == 0, "\(result.error)")
         #expect(
             result.output.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -2,13 +2,14 @@ import EdgeCore
 import EdgeHTTP
 import EdgeNet
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-@Suite("HTTP server configuration and listening addresses")
+@Suite("HTTP server configuration and listening addresses", .realWorld)
 struct HTTPServerConfigurationTests {
     @Test(
         "a bad setting is refused with an error naming it, what was expected and what was given",
@@ -58,7 +59,7 @@ struct HTTPServerConfigurationTests {
             server.shutdown(deadline: .seconds(1))
             server.waitUntilStopped()
         }
-        let result = try await blocking { try curl(["-g", "http://[::1]:\(port)/peer"]) }
+        let result = try await curl(["-g", "http://[::1]:\(port)/peer"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output == "[::1]")
     }

@@ -1,9 +1,10 @@
 import EdgeHTTP
 import EdgeNet
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("HTTP server: pipelining, 100-continue and bad framing over a real socket")
+@Suite("HTTP server: pipelining, 100-continue and bad framing over a real socket", .realWorld)
 struct HTTPServerFramingTests {
     @Test("three pipelined requests sent in one write get three responses in order")
     func pipelining() async throws {
@@ -90,10 +91,12 @@ struct HTTPServerFramingTests {
         routes.add(.post, "/small", bodyLimit: 10) { request in .now(HTTPResponse(bytes: request.body)) }
         let server = try TestServer(routes)
         defer { server.stop() }
-        let client = try RawClient(port: server.port)
-        client.send(
-            "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n")
-        let (text, closed) = client.receiveUntilClosed()
+        let (text, closed) = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send(
+                "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n")
+            return client.receiveUntilClosed()
+        }
         #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text)")
         #expect(closed)
     }
@@ -127,7 +130,7 @@ struct HTTPServerFramingTests {
     }
 }
 
-@Suite("HTTP server: pipelining clients that do not read")
+@Suite("HTTP server: pipelining clients that do not read", .realWorld)
 struct HTTPServerPipelineBackPressureTests {
     @Test("a client that pipelines without reading is stopped by the server, then gets every answer in order")
     func pipelinedFlood() async throws {

@@ -5,7 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-@Suite("HTTP server: graceful shutdown in process")
+@Suite("HTTP server: graceful shutdown in process", .realWorld)
 struct HTTPServerShutdownTests {
     @Test(
         "shutdown closes idle keep-alive connections, finishes the request in flight with Connection: close, refuses new ones"

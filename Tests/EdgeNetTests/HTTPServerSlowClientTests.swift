@@ -1,6 +1,7 @@
 import EdgeHTTP
 import EdgeNet
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ func serverSocketDescriptors(port: Int) -> Int {
     }.count
 }
 
-@Suite("HTTP server: slow and vanishing clients")
+@Suite("HTTP server: slow and vanishing clients", .realWorld)
 struct HTTPServerSlowClientTests {
     @Test("a client that trickles its headers is cut off with 408 after the header timeout")
     func trickledHeaders() async throws {

@@ -20,13 +20,13 @@ final class StreamProbe: Sendable {
     var done: Bool { finished.load(ordering: .relaxed) }
 }
 
-@Suite("HTTP server: streamed responses and Server-Sent Events")
+@Suite("HTTP server: streamed responses and Server-Sent Events", .realWorld)
 struct HTTPServerStreamingTests {
     @Test("curl receives SSE events with id and retry, heartbeat comments while idle, and a clean end")
     func serverSentEvents() async throws {
         let server = try TestServer { $0.heartbeatInterval = .milliseconds(100) }
         defer { server.stop() }
-        let result = try await blocking { try curl(["-N", "-i", "\(server.url)/events?count=3&interval_ms=350"]) }
+        let result = try await curl(["-N", "-i", "\(server.url)/events?count=3&interval_ms=350"])
         #expect(result.status == 0, "curl saw a cleanly ended chunked body: \(result.error)")
         #expect(result.output.contains("Content-Type: text/event-stream\r\n"))
         #expect(result.output.contains("Transfer-Encoding: chunked\r\n"))
@@ -165,7 +165,7 @@ struct HTTPServerStreamingTests {
         )
         #expect(written < 64 * 1024 * 1024, "the writer was held back after \(written) bytes")
         #expect(!probe.done)
-        let other = try await blocking { try curl(["\(server.url)/health"]) }
+        let other = try await curl(["\(server.url)/health"])
         #expect(other.output == "ok\n", "another client is served while one stream is stuck")
         shutdown(client.fd, Int32(SHUT_RDWR))
         #expect(await eventually { probe.done }, "the writer hears that the client left")

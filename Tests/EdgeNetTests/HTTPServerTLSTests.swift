@@ -11,9 +11,9 @@ struct SelfSignedCertificate {
     var certificate: String { directory.appendingPathComponent("cert.pem").path }
     var key: String { directory.appendingPathComponent("key.pem").path }
 
-    init() throws {
+    init() async throws {
         directory = try TestSupport.temporaryDirectory("tls")
-        let result = try TestSupport.run(
+        let result = try await TestSupport.run(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
@@ -27,24 +27,22 @@ struct SelfSignedCertificate {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
-@Suite("HTTP server over TLS")
+@Suite("HTTP server over TLS", .realWorld)
 struct HTTPServerTLSTests {
     @Test(
         "curl speaks HTTPS with TLS 1.2 and 1.3 and the server picks ALPN http/1.1",
         arguments: [("--tlsv1.2", "--tls-max", "1.2", "TLSv1.2"), ("--tlsv1.3", "--tls-max", "1.3", "TLSv1.3")])
     func curlOverTLS(minimum: String, maxFlag: String, maximum: String, expected: String) async throws {
-        let certificate = try SelfSignedCertificate()
+        let certificate = try await SelfSignedCertificate()
         defer { certificate.remove() }
         let server = try TestServer {
             $0.tls = TLSConfiguration(certificatePath: certificate.certificate, privateKeyPath: certificate.key)
         }
         defer { server.stop() }
-        let result = try await blocking {
-            try curl([
-                "-v", "--cacert", certificate.certificate, minimum, maxFlag, maximum, "--http1.1",
-                "https://127.0.0.1:\(server.port)/health", "https://127.0.0.1:\(server.port)/health",
-            ])
-        }
+        let result = try await curl([
+            "-v", "--cacert", certificate.certificate, minimum, maxFlag, maximum, "--http1.1",
+            "https://127.0.0.1:\(server.port)/health", "https://127.0.0.1:\(server.port)/health",
+        ])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output == "ok\nok\n")
         #expect(result.error.contains(expected), "negotiated \(expected)")
@@ -56,7 +54,7 @@ struct HTTPServerTLSTests {
 
     @Test("Python http.client posts over HTTPS and streams SSE")
     func pythonOverTLS() async throws {
-        let certificate = try SelfSignedCertificate()
+        let certificate = try await SelfSignedCertificate()
         defer { certificate.remove() }
         let server = try TestServer {
             $0.tls = TLSConfiguration(certificatePath: certificate.certificate, privateKeyPath: certificate.key)
@@ -74,14 +72,14 @@ struct HTTPServerTLSTests {
             r = c.getresponse()
             print(echoed == body, r.read().decode().count("event: tick"))
             """
-        let result = try await blocking { try python(script) }
+        let result = try await python(script)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "True 2")
     }
 
     @Test("a client that never finishes the handshake is cut off after the handshake timeout")
     func handshakeTimeout() async throws {
-        let certificate = try SelfSignedCertificate()
+        let certificate = try await SelfSignedCertificate()
         defer { certificate.remove() }
         let server = try TestServer {
             $0.tls = TLSConfiguration(certificatePath: certificate.certificate, privateKeyPath: certificate.key)
@@ -100,7 +98,7 @@ struct HTTPServerTLSTests {
 
     @Test("over TLS too, a client that trickles its headers is cut off with 408")
     func trickleOverTLS() async throws {
-        let certificate = try SelfSignedCertificate()
+        let certificate = try await SelfSignedCertificate()
         defer { certificate.remove() }
         let server = try TestServer {
             $0.tls = TLSConfiguration(certificatePath: certificate.certificate, privateKeyPath: certificate.key)
@@ -129,14 +127,14 @@ struct HTTPServerTLSTests {
                 pass
             print(sent_all, data.split(b"\\r\\n")[0].decode())
             """
-        let result = try await blocking { try python(script) }
+        let result = try await python(script)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "False HTTP/1.1 408 Request Timeout")
     }
 
     @Test("plain HTTP sent to the TLS port is dropped without a response")
     func plaintextToTLS() async throws {
-        let certificate = try SelfSignedCertificate()
+        let certificate = try await SelfSignedCertificate()
         defer { certificate.remove() }
         let server = try TestServer {
             $0.tls = TLSConfiguration(certificatePath: certificate.certificate, privateKeyPath: certificate.key)
@@ -154,8 +152,8 @@ struct HTTPServerTLSTests {
     @Test(
         "a missing certificate or key file stops start-up with an error naming the file",
         arguments: ["tls_certificate", "tls_private_key"])
-    func badFiles(code: String) throws {
-        let certificate = try SelfSignedCertificate()
+    func badFiles(code: String) async throws {
+        let certificate = try await SelfSignedCertificate()
         defer { certificate.remove() }
         let missing = certificate.directory.appendingPathComponent("absent.pem").path
         let tls =

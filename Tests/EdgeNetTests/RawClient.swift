@@ -13,8 +13,11 @@ import Foundation
 final class RawClient: @unchecked Sendable {
     let fd: Int32
 
+    /// Connects to 127.0.0.1:`port`. The descriptor is stored only once connected: a class whose
+    /// init throws after every property is set still runs `deinit`, which would close the number a
+    /// second time, by then perhaps another thread's socket or pipe.
     init(port: Int, readTimeout: Int = 15) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -25,9 +28,11 @@ final class RawClient: @unchecked Sendable {
             }
         }
         guard rc == 0 else {
+            let failure = errno
             close(fd)
-            throw RawClientError(message: "connect to 127.0.0.1:\(port) failed: errno \(errno)")
+            throw RawClientError(message: "connect to 127.0.0.1:\(port) failed: errno \(failure)")
         }
+        self.fd = fd
         var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }

@@ -12,10 +12,10 @@ struct ServeHTTPChild {
     let child: ChildProcess
     let port: Int
 
-    init(_ extra: [String] = []) throws {
+    init(_ extra: [String] = []) async throws {
         let process = try ChildProcess(["serve-http", "--port", "0", "--loops", "2"] + extra)
         var found: Int?
-        _ = TestSupport.waitUntil {
+        _ = await TestSupport.waitUntil {
             found = ServeHTTPChild.listeningPort(in: process.stderrText)
             return found != nil || !process.isRunning
         }
@@ -39,13 +39,13 @@ struct ServeHTTPChild {
     }
 }
 
-@Suite("schwab-mcp serve-http as a child process")
+@Suite("schwab-mcp serve-http as a child process", .realWorld)
 struct ServeHTTPCommandTests {
     @Test("serve-http logs its port as JSON and answers /health")
     func health() async throws {
-        let server = try await blocking { try ServeHTTPChild() }
+        let server = try await ServeHTTPChild()
         defer { server.child.stop() }
-        let result = try await blocking { try curl(["http://127.0.0.1:\(server.port)/health"]) }
+        let result = try await curl(["http://127.0.0.1:\(server.port)/health"])
         #expect(result.output == "ok\n")
     }
 
@@ -57,9 +57,7 @@ struct ServeHTTPCommandTests {
             (["--colour"], "unexpected argument '--colour'"),
         ] as [([String], String)])
     func badFlags(arguments: [String], message: String) async throws {
-        let result = try await blocking {
-            try TestSupport.run(TestSupport.binary.path, ["serve-http"] + arguments)
-        }
+        let result = try await TestSupport.run(TestSupport.binary.path, ["serve-http"] + arguments)
         #expect(result.status == 2)
         #expect(result.error.contains(message), "\(result.error)")
     }
@@ -67,7 +65,7 @@ struct ServeHTTPCommandTests {
     @Test(
         "SIGTERM drains: an in-flight slow request completes, new connections are refused, an SSE stream ends cleanly")
     func sigtermDrain() async throws {
-        let server = try await blocking { try ServeHTTPChild(["--shutdown-grace", "20"]) }
+        let server = try await ServeHTTPChild(["--shutdown-grace", "20"])
         defer { server.child.stop() }
         let port = server.port
         let slow = try ChildProcess(
@@ -88,12 +86,12 @@ struct ServeHTTPCommandTests {
         #expect(refused, "new connections are refused while draining")
         #expect(slow.isRunning, "the slow request was still in flight when new connections were refused")
 
-        let eventsExit = try await blocking { events.waitForExit(timeout: 20) }
+        let eventsExit = await events.waitForExit(timeout: 20)
         #expect(eventsExit == 0, "curl saw the chunked stream end cleanly: \(events.stderrPath.path)")
-        let slowExit = try await blocking { slow.waitForExit(timeout: 20) }
+        let slowExit = await slow.waitForExit(timeout: 20)
         #expect(slowExit == 0)
         #expect(slow.stdoutText == "slept 2500 ms\n")
-        let serverExit = try await blocking { server.child.waitForExit(timeout: 20) }
+        let serverExit = await server.child.waitForExit(timeout: 20)
         #expect(serverExit == 0)
         #expect(server.child.stderrText.contains("\"msg\":\"stopped\""))
     }

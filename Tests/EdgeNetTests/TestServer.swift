@@ -22,41 +22,21 @@ final class TestServer: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Drains with a short deadline and waits for every loop to stop.
+    /// Drains with a short deadline and waits for every loop to stop. Cleanup only (`defer`, which
+    /// cannot `await`): it blocks the calling thread for at most about the 2 s drain deadline.
     func stop() {
         server.shutdown(deadline: .seconds(2))
         server.waitUntilStopped()
     }
 }
 
-/// `curl` with the arguments; returns status, stdout, stderr.
-func curl(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    try TestSupport.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
+/// `curl` with the arguments; returns status, stdout, stderr. Runs off the cooperative pool.
+func curl(_ arguments: [String]) async throws -> CommandResult {
+    try await TestSupport.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
 }
 
-/// Runs a Python script with `python3` (from PATH) and returns status, stdout, stderr.
-func python(_ script: String) throws -> (status: Int32, output: String, error: String) {
-    try TestSupport.run("/usr/bin/env", ["python3", "-c", script])
-}
-
-/// Runs blocking work (a child process, a blocking socket) on a thread of its own and awaits it.
-///
-/// Swift Testing runs tests on the cooperative pool, which has as many threads as cores; a test
-/// that blocks one of them starves the server's `.later` and streaming tasks, which run there too.
-func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try work() }) }
-        thread.start()
-    }
-}
-
-/// Polls `condition` every 20 ms without blocking a pool thread until it holds or `timeout`
-/// seconds pass; returns whether it held. For waiting, never for asserting speed.
-func eventually(timeout: Double = 10, _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
+/// Runs a Python script with `python3` (from PATH) and returns status, stdout, stderr. Runs off
+/// the cooperative pool.
+func python(_ script: String) async throws -> CommandResult {
+    try await TestSupport.run("/usr/bin/env", ["python3", "-c", script])
 }

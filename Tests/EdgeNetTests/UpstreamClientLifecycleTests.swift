@@ -5,11 +5,11 @@ import TestSupport
 import Testing
 
 /// TLS verification, cancellation, shutdown and refused input.
-@Suite("UpstreamClient TLS, cancellation and bad input")
+@Suite("UpstreamClient TLS, cancellation and bad input", .realWorld)
 struct UpstreamClientLifecycleTests {
     @Test("a self-signed certificate is refused by default and accepted with it as the CA bundle")
     func tlsVerification() async throws {
-        let peer = try UpstreamTestPeer(tls: true)
+        let peer = try await UpstreamTestPeer(tls: true)
         defer { peer.stop() }
         let url = peer.url("/order", scheme: "https")
 
@@ -32,7 +32,7 @@ struct UpstreamClientLifecycleTests {
 
     @Test("a trusted certificate for another name is refused (host name verification)")
     func tlsNameMismatch() async throws {
-        let peer = try UpstreamTestPeer(tls: true, certificateNames: "DNS:other.example")
+        let peer = try await UpstreamTestPeer(tls: true, certificateNames: "DNS:other.example")
         defer { peer.stop() }
         let client = UpstreamClient(configuration: .init(caBundlePath: peer.certificatePath))
         defer { client.shutdown() }
@@ -45,7 +45,7 @@ struct UpstreamClientLifecycleTests {
 
     @Test("a missing CA bundle file is a .tls error, not a crash")
     func missingBundle() async throws {
-        let peer = try UpstreamTestPeer(tls: true)
+        let peer = try await UpstreamTestPeer(tls: true)
         defer { peer.stop() }
         let client = UpstreamClient(configuration: .init(caBundlePath: peer.directory.path + "/absent.pem"))
         defer { client.shutdown() }
@@ -57,7 +57,7 @@ struct UpstreamClientLifecycleTests {
 
     @Test("cancelling the calling task aborts its transfer with .cancelled; the client keeps working")
     func cancellation() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -77,7 +77,7 @@ struct UpstreamClientLifecycleTests {
 
     @Test("a task cancelled before sending fails with .cancelled and sends nothing")
     func cancelledBeforeSend() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -99,7 +99,7 @@ struct UpstreamClientLifecycleTests {
 
     @Test("shutdown fails requests in flight and later ones with .cancelled")
     func shutdown() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         let hang = peer.url("/hang")

@@ -7,11 +7,11 @@ import Testing
 
 /// The upstream client against real local servers (a Python HTTP/1.1 peer, HTTPS with a
 /// certificate the test makes, a closed port), each test with its own peer and client.
-@Suite("UpstreamClient against real servers")
+@Suite("UpstreamClient against real servers", .realWorld)
 struct UpstreamClientTests {
     @Test("response headers arrive whole: Location, Schwab-Client-CorrelId, repeated Set-Cookie")
     func responseHeaders() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -27,7 +27,7 @@ struct UpstreamClientTests {
 
     @Test("a JSON body and its content type arrive intact")
     func jsonBody() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -50,7 +50,7 @@ struct UpstreamClientTests {
 
     @Test("a form body is WHATWG-encoded and the peer decodes the same fields back")
     func formBody() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -73,7 +73,7 @@ struct UpstreamClientTests {
 
     @Test("each method reaches the peer with its body", arguments: ["PUT", "PATCH", "DELETE", "POST"])
     func methods(method: String) async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -89,7 +89,7 @@ struct UpstreamClientTests {
 
     @Test("GET, DELETE without a body and HEAD send no body; HEAD gets none back")
     func bodilessMethods() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -107,7 +107,7 @@ struct UpstreamClientTests {
 
     @Test("a 1 MiB body goes up and comes back intact")
     func largeBodies() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -123,7 +123,7 @@ struct UpstreamClientTests {
 
     @Test("sequential requests reuse one keep-alive connection")
     func keepAliveReuse() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -146,7 +146,7 @@ struct UpstreamClientTests {
 
     @Test("16 concurrent requests each get their own answer")
     func concurrentRequests() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient()
         defer { client.shutdown() }
@@ -168,7 +168,7 @@ struct UpstreamClientTests {
 
     @Test("maxConnectionsPerHost caps the connections; extra requests wait for a free one")
     func connectionCap() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient(configuration: .init(maxConnectionsPerHost: 2))
         defer { client.shutdown() }
@@ -206,7 +206,7 @@ struct UpstreamClientTests {
 
     @Test("a server that never answers fails with .timeout (client-wide and per-request limits)")
     func timeouts() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let strict = UpstreamClient(configuration: .init(totalTimeout: .milliseconds(500)))
         defer { strict.shutdown() }
@@ -227,7 +227,7 @@ struct UpstreamClientTests {
 
     @Test("a body over maxResponseBytes fails with .network instead of growing memory")
     func responseLimit() async throws {
-        let peer = try UpstreamTestPeer()
+        let peer = try await UpstreamTestPeer()
         defer { peer.stop() }
         let client = UpstreamClient(configuration: .init(maxResponseBytes: 1000))
         defer { client.shutdown() }

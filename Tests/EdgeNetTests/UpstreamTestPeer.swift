@@ -91,7 +91,7 @@ final class UpstreamTestPeer: Sendable {
 
     /// Starts the server on a free port; with `tls`, first makes a self-signed certificate for
     /// `certificateNames` (a subjectAltName list) with the openssl command-line tool.
-    init(tls: Bool = false, certificateNames: String = "IP:127.0.0.1,DNS:localhost") throws {
+    init(tls: Bool = false, certificateNames: String = "IP:127.0.0.1,DNS:localhost") async throws {
         directory = try TestSupport.temporaryDirectory("upstream-peer")
         let scriptPath = directory.appendingPathComponent("peer.py")
         try Self.script.write(to: scriptPath, atomically: true, encoding: .utf8)
@@ -101,7 +101,7 @@ final class UpstreamTestPeer: Sendable {
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
         if tls {
-            let made = try TestSupport.run(
+            let made = try await TestSupport.run(
                 "/usr/bin/env",
                 [
                     "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -114,7 +114,7 @@ final class UpstreamTestPeer: Sendable {
         child = try ChildProcess(
             arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), logDirectory: directory)
         let port = port
-        guard TestSupport.waitUntil(timeout: 15, { TestSupport.isListening(port: port) }) else {
+        guard await TestSupport.waitUntil(timeout: 15, { TestSupport.isListening(port: port) }) else {
             let log = child.stderrText
             child.stop()
             throw PeerError(message: "the Python peer did not listen on \(port): \(log)")
@@ -129,7 +129,7 @@ final class UpstreamTestPeer: Sendable {
 
     /// Stops the child by pid and removes its folder.
     func stop() {
-        child.stop(grace: 2)
+        child.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 

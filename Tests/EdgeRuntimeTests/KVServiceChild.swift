@@ -28,7 +28,7 @@ final class KVServiceChild: @unchecked Sendable {
     }
 
     deinit {
-        child.stop(grace: 5)
+        child.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -1,11 +1,12 @@
 import EdgeHTTP
 import EdgeKV
+import TestSupport
 import Testing
 
 @testable import EdgeRuntime
 
 /// The object host on one real KV service: ordering, parallelism, eviction, reconnects, errors.
-@Suite("ObjectHost")
+@Suite("ObjectHost", .realWorld)
 struct ObjectHostTests {
     func makeHost(
         _ kv: KVServiceChild, _ journal: ObjectJournal, id: String = "host-1",
@@ -192,15 +193,6 @@ extension ObjectRequest {
         copy.http.head.target += "?" + query
         return copy
     }
-}
-
-/// Polls `condition` every 5 ms for up to 10 s; for waiting on a state, never for timing it.
-func eventually(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<2000 {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
 }
 
 /// A response stream whose client reads everything and never leaves.

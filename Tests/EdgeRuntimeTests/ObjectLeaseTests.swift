@@ -1,12 +1,13 @@
 import EdgeHTTP
 import EdgeKV
+import TestSupport
 import Testing
 
 @testable import EdgeRuntime
 
 /// Two hosts in one process sharing one real KV service: one live instance per object, clean
 /// hand-off, takeover after expiry, and fenced storage.
-@Suite("ObjectLease")
+@Suite("ObjectLease", .realWorld)
 struct ObjectLeaseTests {
     func makeHost(
         _ kv: KVServiceChild, _ journal: ObjectJournal, id: String, clock: any RuntimeClock = SystemRuntimeClock()
@@ -191,7 +192,7 @@ struct ObjectLeaseTests {
     }
 }
 
-@Suite("ObjectStorage")
+@Suite("ObjectStorage", .realWorld)
 struct ObjectStorageTests {
     @Test("get, put, delete and list stay inside the object's prefix and skip deleted keys")
     func crud() async throws {

@@ -9,19 +9,20 @@ import Testing
 
 /// The real Python `mcp` client SDK (Tests/python/test_mcp_client.py under pytest) against an
 /// MCPEndpoint mounted in an in-process HTTPServer on a free port.
-@Suite("MCP with the Python SDK client", .serialized)
+@Suite("MCP with the Python SDK client", .serialized, .realWorld)
 struct MCPPythonClientTests {
     static let python = TestSupport.packageRoot.appendingPathComponent(".build-venv/bin/python").path
 
     /// True when the project's virtual environment has `mcp` and `pytest` (scripts/test makes it).
-    static let clientInstalled: Bool = {
+    /// Async, so the import check runs off the cooperative pool like every other child.
+    static func clientInstalled() async -> Bool {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
-        return (try? TestSupport.run(python, ["-c", "import mcp, pytest, httpx2"]).status) == 0
-    }()
+        return (try? await TestSupport.run(python, ["-c", "import mcp, pytest, httpx2"]).status) == 0
+    }
 
     @Test(
         "SSE, Streamable HTTP (legacy and auto), every revision, progress, cancellation, elicitation, resumption",
-        .enabled(if: clientInstalled, "needs .build-venv with mcp and pytest: run scripts/test once"),
+        .enabled("needs .build-venv with mcp and pytest: run scripts/test once") { await clientInstalled() },
         .timeLimit(.minutes(3)))
     func pythonClient() async throws {
         let endpoint = try EndpointHarness.endpoint()
@@ -35,25 +36,14 @@ struct MCPPythonClientTests {
         }
         let script = TestSupport.packageRoot.appendingPathComponent("Tests/python/test_mcp_client.py").path
         let python = Self.python
-        let result = try await onOwnThread {
-            try TestSupport.run(
-                "/usr/bin/env",
-                [
-                    "MCP_BASE_URL=http://127.0.0.1:\(port)", python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                    "-rs", script,
-                ])
-        }
+        let result = try await TestSupport.run(
+            "/usr/bin/env",
+            [
+                "MCP_BASE_URL=http://127.0.0.1:\(port)", python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "-rs", script,
+            ])
         #expect(result.status == 0, "pytest failed:\n\(result.output)\n\(result.error)")
         #expect(result.output.contains("passed"))
         #expect(!result.output.contains("skipped"), "\(result.output)")
-    }
-}
-
-/// Runs blocking work (a child process) on a thread of its own, so the cooperative pool stays
-/// free for the server's `.later` and streaming tasks.
-func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try work() }) }
-        thread.start()
     }
 }

@@ -44,7 +44,7 @@ struct SandboxHTTPTests {
     @Test("place, see it working, see it fill, positions change, cancel and replace behave")
     func orderLifecycle() async throws {
         let sandbox = try await SandboxProcess.launch(["--seed", "11"])
-        let token = try await sandbox.accessToken()
+        var token = try await sandbox.accessToken()
         let numbers = try await sandbox.request("GET", "/trader/v1/accounts/accountNumbers", token: token).array
         let hash = try #require(numbers.first?["hashValue"] as? String)
         let base = "/trader/v1/accounts/\(hash)/orders"
@@ -70,6 +70,8 @@ struct SandboxHTTPTests {
         var steps = 0
         while status == "WORKING" && steps < 48 {
             try await sandbox.advanceClock(seconds: 600)
+            // An access token lives 30 sandbox minutes, as Schwab's do; log in again as time passes.
+            token = try await sandbox.accessToken()
             status = try await orderStatus(sandbox, token, placed.headers["location"]).1
             steps += 1
         }
@@ -174,9 +176,7 @@ struct SandboxCommandTests {
             (["--order-limit", "0"], "--order-limit must be above 0"), (["--colour", "blue"], "unexpected argument"),
         ])
     func badFlags(arguments: [String], message: String) async throws {
-        let result = try await SandboxProcess.offPool {
-            try TestSupport.run(TestSupport.binary.path, ["sandbox"] + arguments)
-        }
+        let result = try await TestSupport.run(TestSupport.binary.path, ["sandbox"] + arguments)
         #expect(result.status == 2 && result.error.contains(message))
     }
 

@@ -25,11 +25,11 @@ final class SandboxProcess: @unchecked Sendable {
         let description: String
     }
 
-    init(_ extra: [String] = []) throws {
+    init(_ extra: [String] = []) async throws {
         let child = try ChildProcess(["sandbox", "--port", "0", "--admin-token", Self.adminToken] + extra)
         self.child = child
         var found: Int?
-        _ = TestSupport.waitUntil(timeout: 30) {
+        _ = await TestSupport.waitUntil(timeout: 30) {
             for line in child.stderrText.split(separator: "\n") where line.contains("\"sandbox ready\"") {
                 if let data = line.data(using: .utf8),
                     let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -48,19 +48,9 @@ final class SandboxProcess: @unchecked Sendable {
 
     deinit { child.stop() }
 
-    /// Starts a sandbox without blocking a cooperative-pool thread while it comes up.
+    /// Starts a sandbox; waiting for its ready line never holds a cooperative-pool thread.
     static func launch(_ extra: [String] = []) async throws -> SandboxProcess {
-        try await offPool { try SandboxProcess(extra) }
-    }
-
-    /// Runs blocking work (curl, waiting for a child) on a thread of its own and awaits it.
-    ///
-    /// Swift Testing runs tests on the cooperative pool, as many threads as cores; blocking one
-    /// would starve the `.later` and streaming tasks of in-process servers in other suites.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
-        }
+        try await SandboxProcess(extra)
     }
 
     /// One request through curl, off the cooperative pool; never follows redirects.
@@ -69,14 +59,12 @@ final class SandboxProcess: @unchecked Sendable {
         basic: String? = nil
     ) async throws -> Reply {
         let port = self.port
-        return try await Self.offPool {
-            try Self.curl(port: port, method, path, token: token, json: json, form: form, basic: basic)
-        }
+        return try await Self.curl(port: port, method, path, token: token, json: json, form: form, basic: basic)
     }
 
     private static func curl(
         port: Int, _ method: String, _ path: String, token: String?, json: String?, form: String?, basic: String?
-    ) throws -> Reply {
+    ) async throws -> Reply {
         let dir = try TestSupport.temporaryDirectory("sandbox-curl")
         defer { try? FileManager.default.removeItem(at: dir) }
         let headerFile = dir.appendingPathComponent("headers").path
@@ -87,7 +75,7 @@ final class SandboxProcess: @unchecked Sendable {
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
         if let form { arguments += ["-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", form] }
         arguments.append("http://127.0.0.1:\(port)\(path)")
-        let result = try TestSupport.run("/usr/bin/curl", arguments)
+        let result = try await TestSupport.run("/usr/bin/curl", arguments)
         var headers: [String: String] = [:]
         let headerText = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
         for line in headerText.split(separator: "\r\n") {

@@ -6,6 +6,10 @@ import Foundation
 
 /// A real child process for tests: started with arguments and environment, its stderr captured
 /// to a file, stopped by pid (SIGTERM, then SIGKILL) when the test is done.
+///
+/// Waiting is async (`waitForExit`, `terminate`, `killHard`) so a test body never holds a
+/// cooperative-pool thread while a child runs or drains; only the bounded `stop()` blocks, for
+/// `defer` and `deinit`, which cannot `await`.
 public final class ChildProcess: @unchecked Sendable {
     // Confined: `process` is created in init and only read afterwards; Foundation's Process is
     // itself thread-safe for terminate/waitUntilExit.
@@ -40,35 +44,54 @@ public final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// The child's process id, for signals.
     public var pid: Int32 { process.processIdentifier }
+    /// Whether the child has not exited yet (a quick check; never blocks).
     public var isRunning: Bool { process.isRunning }
 
     /// Sends `signal` to the child.
     public func signal(_ signal: Int32) { kill(pid, signal) }
 
-    /// SIGKILL, and waits for the exit.
-    public func killHard() {
+    /// SIGKILL, and waits (without holding a pool thread) until the exit is seen.
+    ///
+    /// SIGKILL cannot be caught, so the wait ends as soon as the kernel reaps the child.
+    public func killHard() async {
         signal(SIGKILL)
-        process.waitUntilExit()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
-    /// SIGTERM, waits up to `grace` seconds, then SIGKILL. Returns the exit status.
+    /// SIGTERM, waits up to `grace` seconds for a clean exit, then SIGKILL; returns the exit
+    /// status (the signal number's status when it had to be killed). For test bodies: it polls
+    /// with `Task.sleep`, so no thread of the cooperative pool is held while the child drains.
     @discardableResult
-    public func stop(grace: Double = 5) -> Int32 {
+    public func terminate(grace: Double = 5) async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         signal(SIGTERM)
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { killHard() }
-        process.waitUntilExit()
+        if await waitForExit(timeout: grace) == nil { await killHard() }
         return process.terminationStatus
     }
 
-    /// Waits for the child to exit by itself, up to `timeout` seconds; nil if it did not.
-    public func waitForExit(timeout: Double = 10) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
+    /// Waits for the child to exit by itself, up to `timeout` seconds; nil if it did not. Polls
+    /// with `Task.sleep`, so no thread of the cooperative pool is held while waiting.
+    public func waitForExit(timeout: Double = 10) async -> Int32? {
+        let exited = await eventually(timeout: timeout) { !process.isRunning }
+        return exited ? process.terminationStatus : nil
+    }
+
+    /// Cleanup only (`defer`, `deinit`): SIGTERM, up to 2 s of grace, then SIGKILL. It blocks the
+    /// calling thread for at most about 2 s, which is why test bodies use `terminate(grace:)`
+    /// instead; `defer` cannot `await`, and a child must never outlive its test.
+    @discardableResult
+    public func stop() -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        signal(SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        if process.isRunning {
+            signal(SIGKILL)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
     }
 
     /// Everything the child wrote to stderr so far.
@@ -76,7 +99,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// Everything the child wrote to stdout so far.
     public var stdoutText: String { (try? String(contentsOf: stdoutPath, encoding: .utf8)) ?? "" }
 
-    deinit { if process.isRunning { stop(grace: 2) } }
+    deinit { if process.isRunning { stop() } }
 }
 
 extension TestSupport {
@@ -98,15 +121,11 @@ extension TestSupport {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    /// Polls `condition` every 20 ms until it holds or `timeout` seconds pass; returns whether it held.
-    /// For waiting on a child to come up, never for asserting how fast something is.
-    public static func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
+    /// Polls `condition` until it holds or `timeout` seconds pass; returns whether it held. The
+    /// same as `eventually`: async, so waiting never holds a cooperative-pool thread. For waiting
+    /// on a child to come up, never for asserting how fast something is.
+    public static func waitUntil(timeout: Double = 10, _ condition: () -> Bool) async -> Bool {
+        await eventually(timeout: timeout, condition)
     }
 
     /// True when something accepts TCP connections on 127.0.0.1:`port`.
@@ -123,34 +142,5 @@ extension TestSupport {
             }
         }
         return rc == 0
-    }
-
-    /// Runs a command to completion and returns its exit status and standard output.
-    public static func run(
-        _ executable: String, _ arguments: [String], input: String? = nil
-    ) throws -> (
-        status: Int32, output: String, error: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        let inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : inp
-        try process.run()
-        if let input {
-            inp.fileHandleForWriting.write(Data(input.utf8))
-            try inp.fileHandleForWriting.close()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
     }
 }

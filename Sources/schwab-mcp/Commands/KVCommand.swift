@@ -33,8 +33,9 @@ enum KVCommand {
             let database = databaseFlag ?? config.kvDatabasePath
             let namespaces = namespacesFlag ?? config.kvServedNamespaces
             // Tokens live in this database: nothing the service creates is readable by others.
+            // The folders wrangler.toml names are created; paths given as flags must exist.
             umask(0o077)
-            try ensureParentDirectories(of: [socket, database])
+            try ensureParentDirectories(of: [socketFlag == nil ? socket : nil, databaseFlag == nil ? database : nil])
 
             let logger = config.makeLogger(label: "kv", secrets: secrets)
             let service = try KVService(
@@ -70,8 +71,8 @@ enum KVCommand {
         })
 
     /// Creates the folders that will hold the socket and the database, owner-only.
-    static func ensureParentDirectories(of paths: [String]) throws {
-        for path in paths {
+    static func ensureParentDirectories(of paths: [String?]) throws {
+        for case let path? in paths {
             let folder = (path as NSString).deletingLastPathComponent
             guard !folder.isEmpty else { continue }
             try FileManager.default.createDirectory(

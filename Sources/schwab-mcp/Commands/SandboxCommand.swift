@@ -14,7 +14,8 @@ enum SandboxCommand {
         name: "sandbox", summary: "run the fake Schwab API (OAuth, Trader, Market Data) for development and tests",
         usage:
             "[--config PATH] [--log-level LEVEL] [--host 127.0.0.1] [--port 8765] [--loops 1] [--seed N] [--admin-token T] "
-            + "[--client-id sandbox-app --client-secret sandbox-secret] [--redirect-uri URI]... [--order-limit 120]",
+            + "[--client-id sandbox-app --client-secret sandbox-secret] [--redirect-uri URI]... [--order-limit 120] "
+            + "[--frozen-clock UNIX_SECONDS]",
         run: { arguments in
             var server = HTTPServer.Configuration()
             server.host = try arguments.option("host") ?? "127.0.0.1"
@@ -37,6 +38,14 @@ enum SandboxCommand {
                 guard limit > 0 else { throw ArgumentError(message: "--order-limit must be above 0") }
                 sandbox.orderRequestsPerMinute = limit
             }
+            // A frozen clock makes every price path, and so every fill, the same on each run.
+            var clock = SandboxClock()
+            if let text = try arguments.option("frozen-clock") {
+                guard let epoch = Double(text), epoch > 0 else {
+                    throw ArgumentError(message: "--frozen-clock expects Unix seconds, received '\(text)'")
+                }
+                clock = SandboxClock(fixedBase: epoch)
+            }
             guard let (config, _) = try ConfigCommand.loadForLogging(&arguments) else { return 1 }
             try arguments.finish()
             guard (1...64).contains(server.eventLoops) else {
@@ -44,7 +53,7 @@ enum SandboxCommand {
             }
 
             let logger = config.makeLogger(label: "sandbox")
-            let state = SandboxState(configuration: sandbox)
+            let state = SandboxState(configuration: sandbox, clock: clock)
             let http = try HTTPServer(
                 configuration: server, responder: SandboxResponder(state: state), logger: logger.named("http"))
             let port = try http.start()
