@@ -15,18 +15,18 @@ import Testing
 
     @Test func aHostKilledMidStreamEndsTheStreamAndTheNextRequestSucceedsElsewhereWithStorageIntact() async throws {
         let world = try await RuntimeWorld(hosts: [1, 2])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         let id = Self.id(ownedBy: 1, among: [1, 2], prefix: "held")
         for expected in 1...3 {
-            let answer = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + id + "/count"]) }
+            let answer = try await HTTP.post(world.url + Self.probe + id + "/count")
             #expect(reportedInt("count", answer.body) == expected, "\(answer.body)")
             #expect(reportedHost(answer.body) == 1)
         }
         let held = try HeldStream(port: world.port, path: Self.probe + id + "/stream?chunks=0&interval=50")
-        #expect(try await offThePool { held.read(until: "data: 1") }, "the stream flows: \(held.received)")
+        #expect(try await blocking { held.read(until: "data: 1") }, "the stream flows: \(held.received)")
         try await world.killHost(1)
-        #expect(try await offThePool { held.readToEnd() }, "the client's stream ends when its host dies")
-        let next = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + id + "/count"]) }
+        #expect(try await blocking { held.readToEnd() }, "the client's stream ends when its host dies")
+        let next = try await HTTP.post(world.url + Self.probe + id + "/count")
         #expect(next.status == 200, "\(next.body)\n\(world.logs)")
         #expect(reportedHost(next.body) == 2, "\(next.body)")
         #expect(reportedInt("count", next.body) == 4, "storage survived the move: \(next.body)")
@@ -36,10 +36,10 @@ import Testing
 
     @Test func concurrentRequestsDuringFailoverNeverActivateAnObjectTwice() async throws {
         let world = try await RuntimeWorld(hosts: [1, 2, 3])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         let ids = (0..<4).map { Self.id(ownedBy: 1, among: [1, 2, 3], prefix: "moving", skip: $0) }
         for id in ids {
-            let first = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + id + "/count"]) }
+            let first = try await HTTP.post(world.url + Self.probe + id + "/count")
             #expect(reportedHost(first.body) == 1 && reportedInt("activations", first.body) == 1, "\(first.body)")
         }
         try await world.killHost(1)
@@ -63,7 +63,7 @@ import Testing
         #expect(statuses.count == 32)
         #expect(statuses.allSatisfy { $0 == "200" }, "\(output)\n\(world.logs)")
         for id in ids {
-            let state = try await offThePool { try HTTP.get(world.url + Self.probe + id + "/state") }
+            let state = try await HTTP.get(world.url + Self.probe + id + "/state")
             #expect(reportedInt("activations", state.body) == 2, "one activation on the new host only: \(state.body)")
             #expect(reportedInt("count", state.body) == 9, "no increment lost or doubled: \(state.body)")
             #expect(reportedInt("maxInFlight", state.body) == 1, "events never overlapped: \(state.body)")

@@ -9,22 +9,22 @@ import Testing
 
     @Test func aJoiningHostTakesItsObjectsWithACleanHandOff() async throws {
         let world = try await RuntimeWorld(hosts: [1])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         let id = (0..<1000).map { "moves-\($0)" }.first { Placement.owner(of: $0, among: [1, 2]) == 2 }!
         let stays = (0..<1000).map { "stays-\($0)" }.first { Placement.owner(of: $0, among: [1, 2]) == 1 }!
         for expected in 1...2 {
-            let answer = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + id + "/count"]) }
+            let answer = try await HTTP.post(world.url + Self.probe + id + "/count")
             #expect(reportedHost(answer.body) == 1 && reportedInt("count", answer.body) == expected, "\(answer.body)")
         }
-        _ = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + stays + "/count"]) }
+        _ = try await HTTP.post(world.url + Self.probe + stays + "/count")
         try world.startHost(2)
-        #expect(await eventuallyTrue { (try? world.liveHosts()) == 2 }, "\(world.logs)")
-        let moved = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + id + "/count"]) }
+        #expect(await eventuallyAnswers { (try? await world.liveHosts()) == 2 }, "\(world.logs)")
+        let moved = try await HTTP.post(world.url + Self.probe + id + "/count")
         #expect(moved.status == 200, "\(moved.body)\n\(world.logs)")
         #expect(reportedHost(moved.body) == 2, "\(moved.body)")
         #expect(reportedInt("count", moved.body) == 3, "the old host's writes are all there: \(moved.body)")
         #expect(reportedInt("activations", moved.body) == 2, "\(moved.body)")
-        let stayed = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + stays + "/count"]) }
+        let stayed = try await HTTP.post(world.url + Self.probe + stays + "/count")
         #expect(reportedHost(stayed.body) == 1, "an object that still hashes to host 1 does not move: \(stayed.body)")
         #expect(reportedInt("activations", stayed.body) == 1, "\(stayed.body)")
         await world.stop()
@@ -32,14 +32,14 @@ import Testing
 
     @Test func aClientLeavingAStreamCancelsItOnTheHost() async throws {
         let world = try await RuntimeWorld(hosts: [1])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         let held = try HeldStream(port: world.port, path: Self.probe + "leaver/stream?chunks=0&interval=20")
-        #expect(try await offThePool { held.read(until: "data: 2") }, "\(held.received)")
-        let open = try await offThePool { try HTTP.get(world.url + "/metrics") }
+        #expect(try await blocking { held.read(until: "data: 2") }, "\(held.received)")
+        let open = try await HTTP.get(world.url + "/metrics")
         #expect(open.body.contains(#"schwab_mcp_host_active_streams{host="1"} 1"#), "\(open.body)")
         held.hangUp()
-        let closed = await eventuallyTrue {
-            (try? HTTP.get(world.url + "/metrics"))?.body.contains(#"schwab_mcp_host_active_streams{host="1"} 0"#)
+        let closed = await eventuallyAnswers {
+            (try? await HTTP.get(world.url + "/metrics"))?.body.contains(#"schwab_mcp_host_active_streams{host="1"} 0"#)
                 == true
         }
         #expect(closed, "the host's stream ends when the client leaves\n\(world.logs)")
@@ -48,16 +48,16 @@ import Testing
 
     @Test func aSlowClientDoesNotHoldUpAnotherOnTheSameHost() async throws {
         let world = try await RuntimeWorld(hosts: [1])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         // A client that never reads an endless stream of 1 ms events: its host stream fills its
         // credit and stops, while another client's requests to another object keep being answered.
         let stalled = try HeldStream(port: world.port, path: Self.probe + "stalled/stream?chunks=0&interval=1")
-        #expect(try await offThePool { stalled.read(until: "data: 0") })
+        #expect(try await blocking { stalled.read(until: "data: 0") })
         for n in 0..<20 {
-            let answer = try await offThePool { try HTTP.get(world.url + Self.probe + "brisk/count") }
+            let answer = try await HTTP.get(world.url + Self.probe + "brisk/count")
             #expect(answer.status == 200 && reportedInt("count", answer.body) == n + 1, "\(answer.body)")
         }
-        #expect(try await offThePool { stalled.read(until: "data: 500") }, "the stalled stream resumes when read")
+        #expect(try await blocking { stalled.read(until: "data: 500") }, "the stalled stream resumes when read")
         stalled.hangUp()
         await world.stop()
     }

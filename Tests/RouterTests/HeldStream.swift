@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// A client that holds a streamed response open over a raw TCP socket, so a test can act while
-/// the stream lives and then see how it ends. Blocking: call its methods inside `offThePool`.
+/// the stream lives and then see how it ends. Blocking: call its methods inside `blocking`.
 ///
 /// Confined: one test drives it from one thread at a time; `received` is only touched there.
 final class HeldStream: @unchecked Sendable {

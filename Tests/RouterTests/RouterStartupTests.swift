@@ -20,14 +20,14 @@ import Testing
                 "router", "--config", TestSupport.packageRoot.appendingPathComponent("wrangler.toml").path,
                 "--socket-dir", folder.path, "--data-dir", folder.path, "--port", String(TestSupport.freePort()),
             ] + flags
-        let result = try await offThePool { try TestSupport.run(TestSupport.binary.path, arguments) }
+        let result = try await TestSupport.run(TestSupport.binary.path, arguments)
         #expect(result.status == 1)
         #expect(result.error.contains(phrase), "stderr was: \(result.error)")
     }
 
     @Test func authNoneOnLoopbackStartsWithAWarning() async throws {
         let world = try await RuntimeWorld(hosts: [])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         #expect(world.router.stderrText.contains(#""level":"warn""#))
         #expect(world.router.stderrText.contains("auth = none"))
         await world.stop()

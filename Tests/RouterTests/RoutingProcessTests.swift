@@ -9,10 +9,10 @@ import Testing
 
     @Test func aRoutedRequestReachesTheHostThatOwnsTheObject() async throws {
         let world = try await RuntimeWorld(hosts: [1, 2, 3])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         for n in 0..<12 {
             let id = "user-\(n)"
-            let answer = try await offThePool { try HTTP.curl(["-X", "POST", world.url + Self.probe + id + "/count"]) }
+            let answer = try await HTTP.post(world.url + Self.probe + id + "/count")
             #expect(answer.status == 200, "\(answer.body)")
             #expect(reportedHost(answer.body) == Placement.owner(of: id, among: [1, 2, 3]), "\(id): \(answer.body)")
             #expect(reportedInt("count", answer.body) == 1)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func fourHostsShareAThousandObjectsWithinTwentyPercentOfEven() async throws {
         let world = try await RuntimeWorld(hosts: [1, 2, 3, 4])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         let script = """
             import http.client, json, sys
             c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
@@ -55,11 +55,11 @@ import Testing
 
     @Test func aHostStartedAfterTheRouterIsFoundAndServes() async throws {
         let world = try await RuntimeWorld(hosts: [1])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         try world.startHost(7)
-        #expect(await eventuallyTrue { (try? world.liveHosts()) == 2 }, "\(world.logs)")
+        #expect(await eventuallyAnswers { (try? await world.liveHosts()) == 2 }, "\(world.logs)")
         let id = (0..<1000).map { "late-\($0)" }.first { Placement.owner(of: $0, among: [1, 7]) == 7 }!
-        let answer = try await offThePool { try HTTP.get(world.url + Self.probe + id + "/count") }
+        let answer = try await HTTP.get(world.url + Self.probe + id + "/count")
         #expect(answer.status == 200)
         #expect(reportedHost(answer.body) == 7, "\(answer.body)")
         await world.stop()
@@ -67,11 +67,11 @@ import Testing
 
     @Test func withNoHostTheRouterAnswers503AndSaysWhy() async throws {
         let world = try await RuntimeWorld(hosts: [])
-        defer { Task { await world.stop() } }
-        let answer = try await offThePool { try HTTP.get(world.url + Self.probe + "nobody/count") }
+        defer { world.cleanUp() }
+        let answer = try await HTTP.get(world.url + Self.probe + "nobody/count")
         #expect(answer.status == 503)
         #expect(answer.body.contains("no session host"), "\(answer.body)")
-        let health = try await offThePool { try HTTP.get(world.url + "/health") }
+        let health = try await HTTP.get(world.url + "/health")
         #expect(health.status == 200)
         #expect(health.body == #"{"status":"ok","live_hosts":0}"#)
         await world.stop()
@@ -79,12 +79,12 @@ import Testing
 
     @Test func theMetricsPageCountsRequestsHostsAndLatency() async throws {
         let world = try await RuntimeWorld(hosts: [1, 2])
-        defer { Task { await world.stop() } }
+        defer { world.cleanUp() }
         for n in 0..<5 {
-            _ = try await offThePool { try HTTP.get(world.url + Self.probe + "metered-\(n)/count") }
+            _ = try await HTTP.get(world.url + Self.probe + "metered-\(n)/count")
         }
-        _ = try await offThePool { try HTTP.get(world.url + "/nowhere") }
-        let page = try await offThePool { try HTTP.curl(["--include", world.url + "/metrics"]) }
+        _ = try await HTTP.get(world.url + "/nowhere")
+        let page = try await HTTP.curl(["--include", world.url + "/metrics"])
         #expect(page.status == 200)
         #expect(page.body.contains("Content-Type: text/plain; version=0.0.4"))
         let lines = page.body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

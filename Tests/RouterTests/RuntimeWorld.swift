@@ -43,7 +43,7 @@ final class RuntimeWorld: Sendable {
         ]
         kv = try ChildProcess(["kv"] + common, logDirectory: logs)
         let kvSocket = socketDir + "/kv.sock"
-        guard await eventuallyTrue({ FileManager.default.fileExists(atPath: kvSocket) }) else {
+        guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: kvSocket) }) else {
             throw WorldError(message: "kv did not start: \(kv.stderrText)")
         }
         for id in hostIDs {
@@ -52,7 +52,7 @@ final class RuntimeWorld: Sendable {
         }
         for id in hostIDs {
             let path = socketDir + "/host-\(id).sock"
-            guard await eventuallyTrue({ FileManager.default.fileExists(atPath: path) }) else {
+            guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: path) }) else {
                 throw WorldError(message: "host \(id) did not start: \(hosts.withLock { $0[id]?.stderrText } ?? "")")
             }
         }
@@ -61,8 +61,8 @@ final class RuntimeWorld: Sendable {
         let url = "http://127.0.0.1:\(port)"
         let expected = hostIDs.count
         guard
-            await eventuallyTrue({
-                (try? HTTP.get(url + "/health"))?.body.contains("\"live_hosts\":\(expected)}") == true
+            await eventuallyAnswers({
+                (try? await HTTP.get(url + "/health"))?.body.contains("\"live_hosts\":\(expected)}") == true
             })
         else {
             throw WorldError(message: "the router did not see \(expected) hosts: \(router.stderrText)")
@@ -78,12 +78,12 @@ final class RuntimeWorld: Sendable {
     /// SIGKILLs host `id` and waits for it to exit.
     func killHost(_ id: Int) async throws {
         guard let child = hosts.withLock({ $0.removeValue(forKey: id) }) else { return }
-        try await offThePool { child.killHard() }
+        await child.killHard()
     }
 
     /// The live hosts the router reports on `/health`.
-    func liveHosts() throws -> Int? {
-        let body = try HTTP.get(url + "/health").body
+    func liveHosts() async throws -> Int? {
+        let body = try await HTTP.get(url + "/health").body
         guard let range = body.range(of: "\"live_hosts\":") else { return nil }
         return Int(body[range.upperBound...].prefix { $0.isNumber })
     }
@@ -96,9 +96,13 @@ final class RuntimeWorld: Sendable {
     /// Stops every child by pid (router first) and removes the folder.
     func stop() async {
         let children = [router] + hosts.withLock { Array($0.values) } + [kv]
-        _ = try? await offThePool {
-            for child in children { child.stop(grace: 3) }
-        }
+        for child in children { await child.terminate(grace: 3) }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Cleanup only (`defer`): stops what is still running, blocking briefly (see `ChildProcess.stop`).
+    func cleanUp() {
+        for child in [router] + hosts.withLock({ Array($0.values) }) + [kv] { child.stop() }
         try? FileManager.default.removeItem(at: folder)
     }
 }
