@@ -30,6 +30,8 @@ import Testing
         defer { world.cleanUp() }
         #expect(world.router.stderrText.contains(#""level":"warn""#))
         #expect(world.router.stderrText.contains("auth = none"))
+        #expect(await world.router.terminate() == 0, "SIGTERM drains and exits 0")
+        #expect(world.router.stderrText.contains("signal received, draining"))
         await world.stop()
     }
 }

@@ -104,4 +104,26 @@ import Testing
         #expect(lines.contains("schwab_mcp_router_host_connections_total 2"))
         await world.stop()
     }
+
+    @Test func badAddressesGetClearAnswersAndTheRouterKeepsServing() async throws {
+        let world = try await RuntimeWorld(hosts: [1])
+        defer { world.cleanUp() }
+        let unknown = try await HTTP.get(world.url + "/objects/NoSuchClass/x/count")
+        #expect(unknown.status == 404)
+        #expect(unknown.body.contains("unknown_class"), "\(unknown.body)")
+        let control = try await HTTP.get(world.url + "/objects/_runtime/router/status")
+        #expect(control.status == 404, "a client cannot reach the hosts' control requests: \(control.body)")
+        #expect(!control.body.contains("liveObjects"))
+        let incomplete = try await HTTP.get(world.url + "/objects/RuntimeProbe")
+        #expect(incomplete.status == 404)
+        let posing = try await HTTP.curl([
+            "-X", "POST", "-H", "X-Runtime-Props: userId=admin", "-H", "Authorization: Bearer stolen",
+            world.url + Self.probe + "posing/count",
+        ])
+        #expect(posing.status == 200)
+        #expect(posing.body.contains(#""props":{"authMode":"none","userId":"local"}"#), "\(posing.body)")
+        let fine = try await HTTP.post(world.url + Self.probe + "posing/count")
+        #expect(reportedInt("count", fine.body) == 2, "\(fine.body)")
+        await world.stop()
+    }
 }
