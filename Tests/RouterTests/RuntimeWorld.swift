@@ -16,30 +16,42 @@ final class RuntimeWorld: Sendable {
     let folder: URL
     let socketDir: String
     let port: Int
+    let configPath: String
+    let scheme: String
     let kv: ChildProcess
     let router: ChildProcess
     private let hosts = Mutex<[Int: ChildProcess]>([:])
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Flags every child shares: the repository's wrangler.toml, this world's folders.
     var common: [String] {
         [
-            "--config", TestSupport.packageRoot.appendingPathComponent("wrangler.toml").path, "--socket-dir",
-            socketDir, "--data-dir", folder.appendingPathComponent("data").path, "--log-level", "debug",
+            "--config", configPath, "--socket-dir", socketDir, "--data-dir", folder.appendingPathComponent("data").path,
+            "--log-level", "debug",
         ]
     }
 
+    /// The repository's wrangler.toml.
+    static let repositoryConfig = TestSupport.packageRoot.appendingPathComponent("wrangler.toml").path
+
     /// Starts kv, the hosts `hostIDs`, then the router, and waits until the router sees every host.
-    init(hosts hostIDs: [Int], hostFlags: [String] = []) async throws {
+    /// `config` replaces the repository's wrangler.toml (written into the world's folder by
+    /// `prepare`); `scheme` is `https` when that config turns TLS on.
+    init(
+        hosts hostIDs: [Int], hostFlags: [String] = [], scheme: String = "http",
+        prepare: (URL) async throws -> String? = { _ in nil }
+    ) async throws {
         folder = try TestSupport.temporaryDirectory("router")
+        configPath = try await prepare(folder) ?? Self.repositoryConfig
+        self.scheme = scheme
         socketDir = folder.appendingPathComponent("s").path
         try FileManager.default.createDirectory(atPath: socketDir, withIntermediateDirectories: true)
         port = TestSupport.freePort()
         let logs = folder
         let common = [
-            "--config", TestSupport.packageRoot.appendingPathComponent("wrangler.toml").path, "--socket-dir",
-            socketDir, "--data-dir", folder.appendingPathComponent("data").path, "--log-level", "debug",
+            "--config", configPath, "--socket-dir", socketDir, "--data-dir", folder.appendingPathComponent("data").path,
+            "--log-level", "debug",
         ]
         kv = try ChildProcess(["kv"] + common, logDirectory: logs)
         let kvSocket = socketDir + "/kv.sock"
@@ -58,7 +70,7 @@ final class RuntimeWorld: Sendable {
         }
         router = try ChildProcess(
             ["router", "--demo-routes", "--auth", "none", "--port", String(port)] + common, logDirectory: logs)
-        let url = "http://127.0.0.1:\(port)"
+        let url = "\(scheme)://127.0.0.1:\(port)"
         let expected = hostIDs.count
         guard
             await eventuallyAnswers({
