@@ -88,7 +88,8 @@ let package = Package(
         .executableTarget(name: "FuzzHTTP", dependencies: ["EdgeHTTP"], swiftSettings: strict),
 
         // Shared test plumbing: temporary folders, free ports, child processes, the built binary.
-        .target(name: "TestSupport", dependencies: ["EdgeCore"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["EdgeCore", "EdgeKV"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "EdgeCoreTests", dependencies: ["EdgeCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EdgeCryptoTests", dependencies: ["EdgeCrypto"], swiftSettings: strict),
         .testTarget(name: "EdgeHTTPTests", dependencies: ["EdgeHTTP"], swiftSettings: strict),

@@ -9,13 +9,13 @@ import Testing
 
 /// Client ID metadata documents fetched for real: a document served over HTTPS (a self-signed
 /// certificate for 127.0.0.1 that the upstream client is told to trust), then checked.
-@Suite(.serialized) struct ClientMetadataDocumentFetchTests {
+@Suite(.serialized, .realWorld) struct ClientMetadataDocumentFetchTests {
     @Test func aDocumentClientIsFetchedCheckedAndShownOnTheApprovalPage() async throws {
         let folder = try TestSupport.temporaryDirectory("oauth-cimd")
         defer { try? FileManager.default.removeItem(at: folder) }
         let certificate = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
-        let made = try TestSupport.run(
+        let made = try await TestSupport.run(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
@@ -40,7 +40,7 @@ import Testing
                 host: "127.0.0.1", port: port, eventLoops: 1,
                 tls: TLSConfiguration(certificatePath: certificate, privateKeyPath: key)),
             responder: documents, logger: Logger(label: "docs", level: .error))
-        try server.start()
+        _ = try server.start()
         defer { server.shutdown(deadline: .seconds(1)) }
 
         let kv = try await KVProcess()

@@ -6,7 +6,7 @@ import Testing
 @testable import OAuth
 
 /// The grant store against the real KV service (a child process with a real SQLite file).
-@Suite(.serialized) struct GrantStoreTests {
+@Suite(.serialized, .realWorld) struct GrantStoreTests {
     let kv: KVProcess
     let clock = TestClock()
     let settings = Fixture.settings()

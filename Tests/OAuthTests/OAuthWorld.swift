@@ -26,7 +26,7 @@ final class OAuthWorld: @unchecked Sendable {
     init(rateLimit: RateLimiter = RateLimiter(capacity: 1000, perMinute: 1000)) async throws {
         kv = try await KVProcess()
         let issuer = Fixture.issuer
-        sandbox = try SandboxProcess(redirectURI: issuer + "/callback")
+        sandbox = try await SandboxProcess(redirectURI: issuer + "/callback")
         settings = Fixture.settings(issuer: issuer, schwabBase: sandbox.base)
         endpoints = OAuthEndpoints(
             settings: settings, keys: try Fixture.keys(), kv: kv.client, upstream: upstream, logger: logs.logger(),

@@ -4,7 +4,7 @@ import Testing
 @testable import OAuth
 
 /// `schwab-mcp grants list|revoke` output, against the real KV service.
-@Suite(.serialized) struct OperatorGrantsTests {
+@Suite(.serialized, .realWorld) struct OperatorGrantsTests {
     @Test func listShowsGrantsWithoutTokensAndRevokeRemovesOne() async throws {
         let kv = try await KVProcess()
         let settings = Fixture.settings()

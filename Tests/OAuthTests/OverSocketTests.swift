@@ -10,12 +10,12 @@ import Testing
 /// The endpoints behind the real HTTP server on a real socket, driven by a plain HTTP client the
 /// way the Python client's redirect handler will: follow each `Location`, submit the approval form
 /// with the cookies the server set, log in at the sandbox, exchange the code.
-@Suite(.serialized) struct OverSocketTests {
+@Suite(.serialized, .realWorld) struct OverSocketTests {
     @Test func aPlainHTTPClientCompletesTheSignInOverTheWire() async throws {
         let port = TestSupport.freePort()
         let issuer = "http://127.0.0.1:\(port)"
         let kv = try await KVProcess()
-        let sandbox = try SandboxProcess(redirectURI: issuer + "/callback")
+        let sandbox = try await SandboxProcess(redirectURI: issuer + "/callback")
         let logs = LogCapture()
         let upstream = UpstreamClient()
         defer { upstream.shutdown() }

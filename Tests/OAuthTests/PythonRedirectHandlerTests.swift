@@ -10,7 +10,7 @@ import Testing
 /// Python's own cookie jar and HTTP client (the machinery under httpx) submit our approval form
 /// and the sandbox's login form over plain HTTP, as the MCP Python client's redirect handler
 /// will: proof that our cookies (HttpOnly, SameSite, no Secure on plain-HTTP loopback) round-trip.
-@Suite(.serialized) struct PythonRedirectHandlerTests {
+@Suite(.serialized, .realWorld) struct PythonRedirectHandlerTests {
     static let script = #"""
         import sys, re, html, http.cookiejar, urllib.request, urllib.parse, urllib.error
         authorize_url, sandbox_base, redirect = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -48,7 +48,7 @@ import Testing
         let port = TestSupport.freePort()
         let issuer = "http://127.0.0.1:\(port)"
         let kv = try await KVProcess()
-        let sandbox = try SandboxProcess(redirectURI: issuer + "/callback")
+        let sandbox = try await SandboxProcess(redirectURI: issuer + "/callback")
         let logs = LogCapture()
         let upstream = UpstreamClient()
         defer { upstream.shutdown() }
@@ -86,9 +86,8 @@ import Testing
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
         let python = try #require(
             ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) })
-        let result = try await Task.detached {
-            try TestSupport.run(python, [script.path, authorize, sandbox.base, "http://127.0.0.1:9/cb"])
-        }.value
+        let result = try await TestSupport.run(
+            python, [script.path, authorize, sandbox.base, "http://127.0.0.1:9/cb"])
         try #require(result.status == 0, "python failed: \(result.error)")
         let final = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         let query = QueryParameters(parsing: final.split(separator: "?", maxSplits: 1)[1])

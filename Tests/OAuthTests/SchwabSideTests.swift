@@ -7,7 +7,7 @@ import Testing
 @testable import OAuth
 
 /// Us -> Schwab against the real sandbox: code exchange, user id, token storage, refresh.
-@Suite(.serialized) struct SchwabSideTests {
+@Suite(.serialized, .realWorld) struct SchwabSideTests {
     @Test func theCodeIsDecodedOnceAndEncodedOnceOnTheWayToSchwab() {
         let decoded = QueryParameters(parsing: "code=C0.abc%40&state=x").first("code")
         #expect(decoded == "C0.abc@")
@@ -89,7 +89,7 @@ import Testing
 }
 
 /// Schwab's tokens at rest, against the real KV service.
-@Suite(.serialized) struct SchwabTokenStoreTests {
+@Suite(.serialized, .realWorld) struct SchwabTokenStoreTests {
     let kv: KVProcess
     let store: SchwabTokenStore
     let tokens = SchwabTokens(
@@ -156,7 +156,7 @@ import Testing
 }
 
 /// What the MCP client sees when the Schwab sign-in died.
-@Suite(.serialized) struct DeadSignInTests {
+@Suite(.serialized, .realWorld) struct DeadSignInTests {
     @Test func aDeadSignInRevokesTheGrantAndAnswers401WithAChallenge() async throws {
         let world = try await OAuthWorld()
         let (clientId, tokens, _) = try await world.signIn()

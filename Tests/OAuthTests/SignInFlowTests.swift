@@ -8,7 +8,7 @@ import Testing
 
 /// The whole sign-in through our endpoints, the real KV service and the real sandbox: register,
 /// authorize, approve, log in at "Schwab", callback, token, bearer, refresh, revoke.
-@Suite(.serialized) struct SignInFlowTests {
+@Suite(.serialized, .realWorld) struct SignInFlowTests {
     @Test func theFullFlowIssuesATokenBoundToTheSchwabUser() async throws {
         let world = try await OAuthWorld()
         let (clientId, tokens, secrets) = try await world.signIn()
@@ -281,7 +281,7 @@ enum LogScan {
 }
 
 /// The Schwab state is signed and carries the request, but the PKCE verifier only sealed.
-@Suite(.serialized) struct SchwabStateContentTests {
+@Suite(.serialized, .realWorld) struct SchwabStateContentTests {
     @Test func theStateCarriesTheRequestButNotTheVerifierInClear() async throws {
         let world = try await OAuthWorld()
         let clientId = try await world.register()
