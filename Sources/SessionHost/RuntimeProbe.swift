@@ -2,6 +2,7 @@ import EdgeCore
 import EdgeHTTP
 import EdgeRuntime
 import Foundation
+import Synchronization
 
 /// A small object class for testing the runtime end to end (the issue's "small test object
 /// class"): each event records that it entered and left, counts itself in durable storage, and
@@ -13,7 +14,8 @@ import Foundation
 ///   `maxInFlight` above 1 means two events overlapped; a lost increment shows in `count`.
 /// - `/state`: the same report without counting.
 /// - `/stream?chunks=N&interval=MS`: a streamed body of N `data: i` events (N=0: until the client
-///   leaves), the way an SSE session stays open.
+///   leaves; MS=0: as fast as credit allows; `sleep=MS` delays the answer inside the event), the way an SSE session stays open. `streamedBytes`
+///   in the report counts what its writes accepted, so tests can see back-pressure.
 ///
 /// Confined to its mailbox (see `DurableObject`): stored properties are touched only by events;
 /// the stream body captures only `Sendable` values.
@@ -26,6 +28,9 @@ public final class RuntimeProbe: DurableObject {
     private var maxInFlight = 0
     private var reconnects = 0
     private var activations = 0
+    /// Bytes this instance's streamed bodies have written: the one piece of state stream bodies
+    /// share with events, so it is atomic.
+    private let streamed = StreamedBytes()
 
     /// A fresh instance; the host calls `initialize(context:)` next.
     public init() {}
@@ -49,14 +54,20 @@ public final class RuntimeProbe: DurableObject {
         case "/stream":
             let chunks = Int(query.first("chunks") ?? "") ?? 3
             let interval = Int(query.first("interval") ?? "") ?? 10
+            let streamed = self.streamed
+            if let sleep = Int(query.first("sleep") ?? ""), sleep > 0 {
+                try? await Task.sleep(for: .milliseconds(sleep))
+            }
             return HTTPResponse(
                 status: .ok, headers: ["Content-Type": "text/event-stream"],
                 body: .stream { writer in
                     var n = 0
                     while (chunks == 0 || n < chunks) && !writer.isClosed {
-                        guard await writer.write(Array("data: \(n)\n\n".utf8)) else { return }
+                        let event = Array("data: \(n)\n\n".utf8)
+                        guard await writer.write(event) else { return }
+                        streamed.count.add(event.count, ordering: .relaxed)
                         n += 1
-                        try? await Task.sleep(for: .milliseconds(interval))
+                        if interval > 0 { try? await Task.sleep(for: .milliseconds(interval)) }
                     }
                 })
         case "/state":
@@ -91,8 +102,14 @@ public final class RuntimeProbe: DurableObject {
         let report: JSONValue = .object([
             ("host", .string(context.hostID)), ("count", .int(counted ?? 0)), ("activations", .int(activations)),
             ("maxInFlight", .int(maxInFlight)), ("reconnects", .int(reconnects)),
+            ("streamedBytes", .int(streamed.count.load(ordering: .relaxed))),
             ("props", .object(context.props.keys.sorted().map { ($0, .string(context.props[$0] ?? "")) })),
         ])
         return .json(report.jsonText)
     }
+}
+
+/// A byte counter shared between an object and its stream bodies.
+final class StreamedBytes: Sendable {
+    let count = Atomic<Int>(0)
 }

@@ -2,6 +2,7 @@ import EdgeHTTP
 import EdgeNet
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import EdgeRuntime
@@ -27,7 +28,7 @@ final class TransportPair: Sendable {
     ) throws {
         var fds: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
-            throw RuntimeTestFailure("socketpair failed: errno \(errno)")
+            throw TransportTestFailure("socketpair failed: errno \(errno)")
         }
         RuntimeSocket.setNonBlocking(fds[0])
         RuntimeSocket.setNonBlocking(fds[1])
@@ -56,7 +57,7 @@ final class TransportPair: Sendable {
     func stop() async {
         router.close()
         host.close()
-        _ = await transportEventually { self.router.isClosed && self.host.isClosed }
+        _ = await eventually { self.router.isClosed && self.host.isClosed }
         routerLoop.stop()
         hostLoop.stop()
     }
@@ -76,22 +77,16 @@ func readAll(_ stream: RuntimeStream) async throws -> [UInt8] {
     return body
 }
 
-/// Polls `condition` every 10 ms without blocking a pool thread until it holds or `timeout`
-/// seconds pass; returns whether it held. For waiting, never for asserting speed.
-/// (Replaced by TestSupport's `eventually` once branch infra is merged.)
-func transportEventually(timeout: Double = 10, _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
-
 /// A value behind a `Mutex` that closures can capture (a `Mutex` itself cannot be copied).
 final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
     init(_ value: Value) { mutex = Mutex(value) }
     /// Runs `body` with the value locked.
     func withLock<R: Sendable>(_ body: (inout sending Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+/// A transport test's precondition that did not hold.
+struct TransportTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -12,7 +12,7 @@ import Testing
 #endif
 
 /// `RuntimeConnection` over a real socket pair on real event loops: both roles, every frame kind.
-@Suite struct TransportTests {
+@Suite(.realWorld) struct TransportTests {
     /// The host echoes each stream's body back, reversed, in small chunks, tagged with its target.
     static func echo(_ stream: RuntimeStream) async {
         guard let body = try? await stream.readBody(limit: 1 << 20) else { return }
@@ -75,7 +75,7 @@ import Testing
         // Nobody reads /big, so its writer must stall after the window plus the watermark.
         let small = try await pair.router.send(probeHead("/small"), body: [])
         #expect(String(decoding: try await readAll(small), as: UTF8.self) == "small")
-        #expect(await transportEventually { written.load(ordering: .relaxed) >= 16 * 1024 })
+        #expect(await eventually { written.load(ordering: .relaxed) >= 16 * 1024 })
         try await Task.sleep(for: .milliseconds(100))
         let stalledAt = written.load(ordering: .relaxed)
         #expect(stalledAt <= 16 * 1024 + 2 * 4096)
@@ -106,7 +106,7 @@ import Testing
         _ = try await stream.responseHead()
         #expect(try await stream.readChunk() == Array("event\n".utf8))
         stream.cancel(code: RuntimeCancel.clientGone, message: "client left")
-        #expect(await transportEventually { writeAfterCancel.withLock { $0 } != nil })
+        #expect(await eventually { writeAfterCancel.withLock { $0 } != nil })
         let sawClose = hostSawClose.load(ordering: .acquiring)
         #expect(sawClose)
         #expect(writeAfterCancel.withLock { $0 } == false)
@@ -135,7 +135,7 @@ import Testing
         #expect(await pair.router.ping(timeout: .seconds(5)) != nil)
         #expect(await pair.host.ping(timeout: .seconds(5)) != nil)
         pair.host.close()
-        #expect(await transportEventually { pair.router.isClosed })
+        #expect(await eventually { pair.router.isClosed })
         #expect(await pair.router.ping(timeout: .seconds(5)) == nil)
         await pair.stop()
     }
@@ -152,7 +152,7 @@ import Testing
         let inFlight = try await pair.router.send(probeHead("/slow"), body: [])
         _ = await pair.router.ping()
         pair.host.goAway(message: "draining")
-        #expect(await transportEventually { pair.goAways.withLock { $0 } == [inFlight.id] })
+        #expect(await eventually { pair.goAways.withLock { $0 } == [inFlight.id] })
         let refused = await #expect(throws: RuntimeTransportError.self) {
             try await pair.router.openStream(probeHead("/new"))
         }
@@ -175,7 +175,7 @@ import Testing
             let error = await #expect(throws: RuntimeTransportError.self) { try await stream.readChunk() }
             #expect(error?.code == .connectionClosed)
         }
-        #expect(await transportEventually { pair.routerClosed.withLock { $0 } != nil })
+        #expect(await eventually { pair.routerClosed.withLock { $0 } != nil })
         await pair.stop()
     }
 
@@ -196,7 +196,7 @@ import Testing
             callbacks: .init(onClose: { error in closed.withLock { $0 = error } }))
         host.start()
         _ = garbage.withUnsafeBytes { write(fds[0], $0.baseAddress, $0.count) }
-        #expect(await transportEventually { closed.withLock { $0 } != nil })
+        #expect(await eventually { closed.withLock { $0 } != nil })
         #expect(closed.withLock { $0?.message.contains("framing error") } == true)
         Glibc.close(fds[0])
         loop.stop()
@@ -204,7 +204,7 @@ import Testing
 }
 
 /// `RuntimeListener`: the socket file is the trust boundary, and one path serves one live process.
-@Suite struct TransportListenerTests {
+@Suite(.realWorld) struct TransportListenerTests {
     @Test func theListenerSocketIsOwnerOnlyAndServesStreams() async throws {
         let folder = try TestSupport.temporaryDirectory("transport-listener")
         defer { try? FileManager.default.removeItem(at: folder) }

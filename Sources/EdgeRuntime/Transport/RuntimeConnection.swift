@@ -126,7 +126,11 @@ public final class RuntimeConnection: EventLoopHandler, @unchecked Sendable {
                 self.shutdown(RuntimeTransportError(.connectionClosed, "cannot watch the socket: \(error)"))
             }
         }
-        if !accepted { Glibc.close(fd) }
+        if !accepted {
+            // The loop has stopped for good: nothing will ever read this socket.
+            closedFlag.store(true, ordering: .releasing)
+            Glibc.close(fd)
+        }
     }
 
     /// True once the connection has closed.

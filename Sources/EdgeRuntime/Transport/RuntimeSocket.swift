@@ -47,11 +47,13 @@ public enum RuntimeSocket {
         return fd
     }
 
-    /// Connects to `path` (blocking connect, which is immediate for a Unix socket), then makes the
-    /// descriptor non-blocking.
+    /// Connects to `path` with a non-blocking socket: a Unix-domain connect completes at once or
+    /// fails at once (EAGAIN when the listener's backlog is full), so a caller on an event loop
+    /// never waits here.
     public static func connect(path: String) throws(RuntimeTransportError) -> Int32 {
         var address = try socketAddress(path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw failure("cannot create a socket for", path) }
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -59,19 +61,24 @@ public enum RuntimeSocket {
             }
         }
         guard rc == 0 else {
-            let error = failure("nothing answers on", path)
+            let code = errno
             close(fd)
-            throw error
+            if code == EAGAIN {
+                throw RuntimeTransportError(.busy, "\(path) is busy (its listen backlog is full); retry")
+            }
+            throw RuntimeTransportError(.unavailable, "nothing answers on \(path): \(String(cString: strerror(code)))")
         }
-        setNonBlocking(fd)
         return fd
     }
 
-    /// True when a process accepts connections on `path` now.
+    /// True when a process listens on `path` now (a full backlog counts: the process is alive).
     public static func isAnswering(path: String) -> Bool {
-        guard let fd = try? connect(path: path) else { return false }
-        close(fd)
-        return true
+        do {
+            close(try connect(path: path))
+            return true
+        } catch {
+            return error.code == .busy
+        }
     }
 
     /// Sets `O_NONBLOCK` on `fd`.

@@ -14,6 +14,8 @@ public struct RuntimeTransportError: Error, Sendable, Equatable, CustomStringCon
 
         /// Nothing listens on the socket path, or the path is unusable.
         public static let unavailable = Code(rawValue: "unavailable")
+        /// A process listens on the socket but its backlog is full: it is alive, retry shortly.
+        public static let busy = Code(rawValue: "busy")
         /// The connection closed (EOF, a reset, a framing error, or `close()`).
         public static let connectionClosed = Code(rawValue: "connection_closed")
         /// The peer (or this side) cancelled the stream; `cancelCode` says why.

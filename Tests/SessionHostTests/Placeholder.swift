@@ -1,1 +1,0 @@
-// Tests for SessionHost arrive with the module.
