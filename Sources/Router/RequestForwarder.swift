@@ -18,6 +18,8 @@ import Foundation
 /// large or open-ended bodies) is streamed: each chunk is read from the host only after the
 /// previous one was written to the client, so a slow client holds back its own host stream and
 /// no other. The client leaving cancels the host stream; the host leaving ends the client's.
+/// A request carrying `Last-Event-ID` is a client resuming an event stream (WHATWG HTML
+/// §9.2.4), so it is flagged `.reconnect` and a live object runs `onReconnect()` first.
 struct RequestForwarder: Sendable {
     let pool: HostPool
     let metrics: RouterMetrics
@@ -66,11 +68,11 @@ struct RequestForwarder: Sendable {
                     metrics.recordRetry()
                     continue
                 } catch let error where error.code == .cancelled {
-                    return Self.failure(
+                    return failure(
                         .badGateway, RouterError(.hostLost, "the session host failed the request: \(error.message)"))
                 } catch {
                     guard Self.isIdempotent(request.method) else {
-                        return Self.failure(
+                        return failure(
                             .badGateway,
                             RouterError(
                                 .hostLost,
@@ -84,7 +86,7 @@ struct RequestForwarder: Sendable {
                 }
             }
             guard clock.now < deadline else {
-                return Self.failure(
+                return failure(
                     .serviceUnavailable,
                     RouterError(.noHost, "no session host could take \(objectClass)/\(objectID): \(lastProblem)"))
             }
@@ -110,7 +112,7 @@ struct RequestForwarder: Sendable {
                 let body = try await stream.readBody(limit: length)
                 return HTTPResponse(status: head.status, headers: headers, bytes: body)
             } catch {
-                return Self.failure(
+                return failure(
                     .badGateway, RouterError(.hostLost, "the session host went away mid-answer: \(error.message)"))
             }
         }
@@ -123,8 +125,11 @@ struct RequestForwarder: Sendable {
         [.get, .head, .options, .put, .delete, HTTPMethod("TRACE")].contains(method)
     }
 
-    /// A plain-text error answer naming what went wrong.
-    static func failure(_ status: HTTPStatus, _ error: RouterError) -> HTTPResponse {
+    /// A plain-text error answer naming what went wrong, logged (without headers or body, so no
+    /// credential reaches the log).
+    func failure(_ status: HTTPStatus, _ error: RouterError) -> HTTPResponse {
+        logger.warn(
+            "request not forwarded", [("code", .string(error.code.rawValue)), ("reason", .string(error.message))])
         var response = HTTPResponse.text(error.message + "\n", status: status)
         response.headers.set("X-Router-Error", error.code.rawValue)
         if status == .serviceUnavailable { response.headers.set("Retry-After", "1") }
