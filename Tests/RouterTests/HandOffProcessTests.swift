@@ -61,4 +61,38 @@ import Testing
         stalled.hangUp()
         await world.stop()
     }
+
+    @Test func aRestartedHostIsFoundAgainAndItsObjectsComeBackToIt() async throws {
+        let world = try await RuntimeWorld(hosts: [1, 2])
+        defer { world.cleanUp() }
+        let id = (0..<1000).map { "returns-\($0)" }.first { Placement.owner(of: $0, among: [1, 2]) == 1 }!
+        #expect(reportedHost(try await HTTP.post(world.url + Self.probe + id + "/count").body) == 1)
+        try await world.killHost(1)
+        let moved = try await HTTP.post(world.url + Self.probe + id + "/count")
+        #expect(reportedHost(moved.body) == 2 && reportedInt("count", moved.body) == 2, "\(moved.body)")
+        try world.startHost(1)
+        #expect(await eventuallyAnswers { (try? await world.liveHosts()) == 2 }, "\(world.logs)")
+        let back = try await HTTP.post(world.url + Self.probe + id + "/count")
+        #expect(back.status == 200, "\(back.body)\n\(world.logs)")
+        #expect(reportedHost(back.body) == 1, "host 2 handed the object back: \(back.body)")
+        #expect(reportedInt("count", back.body) == 3, "\(back.body)")
+        #expect(reportedInt("activations", back.body) == 3, "\(back.body)")
+        await world.stop()
+    }
+
+    @Test func aDrainingHostsObjectsMoveWithoutAnError() async throws {
+        let world = try await RuntimeWorld(hosts: [1, 2])
+        defer { world.cleanUp() }
+        let ids = (0..<1000).map { "drained-\($0)" }.filter { Placement.owner(of: $0, among: [1, 2]) == 1 }.prefix(5)
+        for id in ids { _ = try await HTTP.post(world.url + Self.probe + id + "/count") }
+        #expect(await world.terminateHost(1) == 0, "the host drains and exits 0")
+        for id in ids {
+            let answer = try await HTTP.post(world.url + Self.probe + id + "/count")
+            #expect(answer.status == 200, "\(answer.body)")
+            #expect(reportedHost(answer.body) == 2 && reportedInt("count", answer.body) == 2, "\(answer.body)")
+        }
+        let metrics = try await HTTP.get(world.url + "/metrics")
+        #expect(metrics.body.contains("schwab_mcp_router_failovers_total 0"), "a drain is not a failure")
+        await world.stop()
+    }
 }

@@ -93,6 +93,12 @@ final class RuntimeWorld: Sendable {
         await child.killHard()
     }
 
+    /// SIGTERMs host `id` and waits for its drain; returns its exit status.
+    func terminateHost(_ id: Int) async -> Int32? {
+        guard let child = hosts.withLock({ $0.removeValue(forKey: id) }) else { return nil }
+        return await child.terminate(grace: 10)
+    }
+
     /// The live hosts the router reports on `/health`.
     func liveHosts() async throws -> Int? {
         let body = try await HTTP.get(url + "/health").body
