@@ -1,11 +1,10 @@
 """The real Python `mcp` client SDK against our MCP endpoint.
 
 The server is found in this order:
-  1. MCP_BASE_URL (e.g. http://127.0.0.1:PORT): set by the Swift test MCPPythonClientTests, which
-     mounts MCPEndpoint in an in-process HTTPServer and runs this file;
-  2. `$SCHWAB_MCP_BIN mcp-dev --port P` (a development subcommand serving MCPEndpoint with
-     in-memory sessions), started here when the binary has it;
-otherwise every test is skipped with the reason.
+  1. MCP_BASE_URL (e.g. http://127.0.0.1:PORT): set by hand to test a server already running;
+  2. `$SCHWAB_MCP_BIN mcp-dev --port P` (the MCP endpoint alone, sessions in memory), started
+     and stopped here; scripts/test sets SCHWAB_MCP_BIN to the debug build.
+With neither, every test is skipped with the reason.
 """
 
 import json
@@ -42,7 +41,7 @@ def base_url():
         pytest.skip("no server: set MCP_BASE_URL, or SCHWAB_MCP_BIN to a binary with `mcp-dev`")
     probe = subprocess.run([binary, "mcp-dev", "--help"], capture_output=True, timeout=30)
     if probe.returncode != 0:
-        pytest.skip("the binary has no `mcp-dev` subcommand yet; MCPPythonClientTests runs these tests")
+        pytest.fail("the binary has no `mcp-dev` subcommand")
     port = _free_port()
     child = subprocess.Popen([binary, "mcp-dev", "--port", str(port)])
     try:

@@ -36,7 +36,7 @@ ensure_build_deps() {
 build() {
     step "swift build ${SWIFT_BUILD_FLAGS:-}"
     # shellcheck disable=SC2086
-    swift build ${SWIFT_BUILD_FLAGS:-} 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Build|Planning)' >&2 \
+    swift build ${SWIFT_BUILD_FLAGS:-} 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Build|Planning|Wrapping)' >&2 \
         || true
     # shellcheck disable=SC2086
     swift build ${SWIFT_BUILD_FLAGS:-} >/dev/null 2>&1 || { swift build ${SWIFT_BUILD_FLAGS:-}; die "build failed"; }
