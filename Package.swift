@@ -76,7 +76,7 @@ let package = Package(
             name: "schwab-mcp",
             dependencies: [
                 "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "SessionHost",
-                "SchwabSandbox", "Supervisor",
+                "SchwabSandbox", "Router", "Supervisor",
             ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.

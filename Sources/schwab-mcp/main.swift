@@ -11,6 +11,7 @@ let commands: [Subcommand] = [
     SandboxCommand.subcommand,
     MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,
+    RouterCommand.subcommand,
     UpCommand.subcommand,
 ]
 

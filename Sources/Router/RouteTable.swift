@@ -1,0 +1,107 @@
+import EdgeHTTP
+
+/// Which requests the router answers itself and which it forwards to which object: a pure
+/// function of the request head, so every rule is tested without sockets.
+///
+/// - `/health` and `/metrics` are the router's own.
+/// - The MCP endpoints (`/mcp`, `/sse`, `/messages`, and paths below them) go to the object of
+///   the `MCP_OBJECT` binding's class whose id is the authenticated user (as in the seed, one
+///   object per user).
+/// - With `demoRoutes`, `/objects/<class>/<id>[/rest]` addresses any object explicitly, for tests
+///   and benchmarks; it is off by default because it lets a client pick any object id.
+/// - Everything else is 404.
+public struct RouteTable: Sendable, Equatable {
+    /// The binding whose class serves the MCP endpoints (wrangler.toml `[[durable_objects.bindings]]`).
+    public static let mcpBindingName = "MCP_OBJECT"
+    /// The paths, and the folders below them, that belong to the MCP object.
+    public static let mcpPrefixes = ["/mcp", "/sse", "/messages"]
+    /// The folder of the explicit demo routes.
+    public static let demoPrefix = "/objects/"
+
+    /// Where a request's identity comes from.
+    public enum Identity: Sendable, Equatable {
+        /// `auth = "none"`: every request is the one local user.
+        case localUser
+
+        /// The object id and the props the host receives (ids only, never tokens).
+        var objectIDAndProps: (String, [String: String]) {
+            switch self {
+            case .localUser: ("local", ["userId": "local", "authMode": "none"])
+            }
+        }
+    }
+
+    /// What to do with one request.
+    public enum Decision: Sendable, Equatable {
+        /// Answer `GET /health` here.
+        case health
+        /// Answer `GET /metrics` here.
+        case metrics
+        /// Forward to the object `objectClass`/`objectID` with `props`; `kind` labels the metrics.
+        /// `strippedPrefix` is taken off the front of the target, so a demo object sees its own
+        /// paths (`/count`), the way a Durable Object's `fetch` sees the URL its stub was given.
+        case object(
+            objectClass: String, objectID: String, props: [String: String], kind: String, strippedPrefix: String)
+        /// No route: 404.
+        case notFound
+    }
+
+    /// The class behind the MCP endpoints, or nil when no binding is configured.
+    public var mcpObjectClass: String?
+    /// How requests are identified.
+    public var identity: Identity
+    /// Whether `/objects/<class>/<id>/...` is served.
+    public var demoRoutes: Bool
+
+    /// Makes a table from its parts.
+    public init(mcpObjectClass: String?, identity: Identity, demoRoutes: Bool) {
+        self.mcpObjectClass = mcpObjectClass
+        self.identity = identity
+        self.demoRoutes = demoRoutes
+    }
+
+    /// The decision for a request to `path` (the target without its query).
+    public func decide(path: Substring) -> Decision {
+        if path == "/health" { return .health }
+        if path == "/metrics" { return .metrics }
+        if let mcpObjectClass, Self.mcpPrefixes.contains(where: { Self.path(path, isUnder: $0) }) {
+            let (id, props) = identity.objectIDAndProps
+            return .object(objectClass: mcpObjectClass, objectID: id, props: props, kind: "mcp", strippedPrefix: "")
+        }
+        if demoRoutes, path.hasPrefix(Self.demoPrefix) {
+            let parts = path.dropFirst(Self.demoPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count >= 2, Self.isName(parts[0]), Self.isName(parts[1]) else { return .notFound }
+            let (_, props) = identity.objectIDAndProps
+            let prefix = Self.demoPrefix + parts[0] + "/" + parts[1]
+            return .object(
+                objectClass: String(parts[0]), objectID: String(parts[1]), props: props, kind: "demo",
+                strippedPrefix: prefix)
+        }
+        return .notFound
+    }
+
+    /// `target` without `prefix`, always starting with `/` (`/objects/C/i?x=1` to `/?x=1`).
+    public static func target(_ target: String, stripping prefix: String) -> String {
+        guard !prefix.isEmpty, target.hasPrefix(prefix) else { return target }
+        let rest = target.dropFirst(prefix.count)
+        return rest.first == "/" ? String(rest) : "/" + rest
+    }
+
+    /// True when `path` is `prefix` itself or a path below it.
+    static func path(_ path: Substring, isUnder prefix: String) -> Bool {
+        guard path.hasPrefix(prefix) else { return false }
+        let rest = path.dropFirst(prefix.count)
+        return rest.isEmpty || rest.first == "/"
+    }
+
+    /// A class name or object id: 1-200 characters of letters, digits, `-`, `_`, `.`, `:`, `@`,
+    /// and not `_control` (reserved for the router's messages to hosts) or a dot name.
+    static func isName(_ text: Substring) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 200, text != "." && text != "..", text != HostControl.objectClass
+        else { return false }
+        return text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A || byte == 0x40
+        }
+    }
+}

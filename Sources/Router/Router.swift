@@ -1,1 +1,0 @@
-// Router: see Package.swift for what this module holds.

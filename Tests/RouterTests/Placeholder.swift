@@ -1,1 +1,0 @@
-// Tests for Router arrive with the module.
