@@ -27,10 +27,11 @@ public struct StackPlan: Sendable, Equatable {
     /// The plan for `config`: `executable` is this binary, `configPath` the `--config` to pass on,
     /// `overrides` the flags given to `up` (passed on so every child resolves the same values),
     /// `runSandbox` whether no real Schwab credentials are configured, `sandboxPort` an explicit
-    /// port for it, and `redirectURI` the configured Schwab redirect URI if any.
+    /// port for it, `redirectURI` the configured Schwab redirect URI if any, and `routerFlags`
+    /// extra flags for the router alone (`--demo-routes` for tests and benchmarks).
     public init(
         config: Config, executable: String, configPath: String?, overrides: ConfigOverrides, runSandbox: Bool,
-        sandboxPort: Int? = nil, redirectURI: String? = nil
+        sandboxPort: Int? = nil, redirectURI: String? = nil, routerFlags: [String] = []
     ) {
         let runtime = config.runtime
         let common = Self.flags(configPath: configPath, overrides: overrides)
@@ -69,7 +70,8 @@ public struct StackPlan: Sendable, Equatable {
         }
         processes.append(
             ProcessSpec(
-                name: "router", executable: executable, arguments: ["router"] + common, environment: upstream,
+                name: "router", executable: executable, arguments: ["router"] + routerFlags + common,
+                environment: upstream,
                 readiness: .tcpPort(host: runtime.listenAddress, port: runtime.port)))
         self.processes = processes
     }

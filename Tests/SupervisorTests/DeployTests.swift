@@ -11,11 +11,6 @@ import Testing
 @Suite struct DeployTests {
     static let deploy = TestSupport.packageRoot.appendingPathComponent("deploy")
 
-    /// The subcommands this build has (the host and router arrive on branches of their own).
-    static func buildHas(_ subcommand: String) -> Bool {
-        (try? TestSupport.run(TestSupport.binary.path, [subcommand, "--help"]).status) == 0
-    }
-
     /// `text` with the install paths moved under `folder` and the binary replaced by the build's.
     static func relocate(_ text: String, folder: URL, sandboxPort: Int) -> String {
         [
@@ -23,19 +18,6 @@ import Testing
             ("/run/schwab-mcp", folder.path + "/run"), ("/var/lib/schwab-mcp", folder.path + "/data"),
             ("/var/log/schwab-mcp", folder.path + "/log"), ("8765", String(sandboxPort)),
         ].reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
-    }
-
-    /// Removes the `[program:name]` sections whose subcommand this build lacks.
-    static func keepingPrograms(_ text: String, where keep: (String) -> Bool) -> String {
-        var kept: [Substring] = []
-        var dropping = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("[") {
-                dropping = line.hasPrefix("[program:") && !keep(String(line.dropFirst(9).dropLast()))
-            }
-            if !dropping { kept.append(line) }
-        }
-        return kept.joined(separator: "\n")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/supervisord")))
@@ -58,11 +40,10 @@ import Testing
         hosts = 2
         auth = "none"
         """.write(to: folder.appendingPathComponent("etc/wrangler.toml"), atomically: true, encoding: .utf8)
-        let available = try await offPool { ["kv", "sandbox", "host", "router"].filter(Self.buildHas) }
-        #expect(available.contains("kv") && available.contains("sandbox"))
         let template = try String(contentsOf: Self.deploy.appendingPathComponent("supervisord.conf"), encoding: .utf8)
-        let config = Self.keepingPrograms(
-            Self.relocate(template, folder: folder, sandboxPort: sandboxPort), where: available.contains)
+        // The routed request needs the router's demo routes (/objects/<class>/<id>/...).
+        let config = Self.relocate(template, folder: folder, sandboxPort: sandboxPort)
+            .replacingOccurrences(of: " router --config", with: " router --demo-routes --config")
         let configPath = folder.appendingPathComponent("etc/supervisord.conf").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
 
@@ -74,33 +55,36 @@ import Testing
         let supervisord = try ChildProcess(
             ["-c", unblocked], executable: URL(fileURLWithPath: "/usr/bin/python3"), logDirectory: folder)
         defer { if supervisord.isRunning { kill(supervisord.pid, SIGKILL) } }
-        let expected = available.flatMap { $0 == "host" ? ["host-1", "host-2"] : [$0] }
-        let status = { @Sendable () -> String in
-            (try? TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "status"]).output) ?? ""
-        }
+        let expected = ["kv", "sandbox", "host:host-1", "host:host-2", "router"]
         var lines: [String] = []
-        let allRunning = await pollUntil(timeout: 60) {
-            lines = status().split(separator: "\n").map(String.init)
-            return lines.count == expected.count && lines.allSatisfy { $0.contains("RUNNING") }
+        for _ in 0..<300 {
+            let status = try await TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "status"])
+            lines = status.output.split(separator: "\n").map(String.init)
+            if lines.count == expected.count && lines.allSatisfy({ $0.contains("RUNNING") }) { break }
+            try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(allRunning, "\(lines)\n\(supervisord.stderrText)")
+        #expect(lines.count == expected.count && lines.allSatisfy { $0.contains("RUNNING") }, "\(lines)")
         #expect(Set(lines.compactMap { $0.split(separator: " ").first.map(String.init) }) == Set(expected))
         #expect(TestSupport.isListening(port: sandboxPort))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/run/kv.sock"))
-        if available.contains("router") {
-            let health = try await offPool {
-                try TestSupport.run(
-                    "/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(routerPort)/health"])
-            }
-            #expect(health.output == "ok\n")
+        let base = "http://127.0.0.1:\(routerPort)"
+        let curl = ["-sS", "--max-time", "10"]
+        #expect(
+            try await TestSupport.run("/usr/bin/curl", curl + [base + "/health"]).output.contains("\"status\":\"ok\""))
+        var routed = ""
+        for _ in 0..<100 where !routed.contains("\"count\":1") {
+            routed = try await TestSupport.run(
+                "/usr/bin/curl", curl + ["-X", "POST", base + "/objects/RuntimeProbe/carol/count"]
+            ).output
+            if !routed.contains("\"count\":1") { try await Task.sleep(for: .milliseconds(100)) }
         }
-        let pids = try await offPool {
-            try TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "pid", "all"]).output
-        }.split(separator: "\n").compactMap { Int32($0) }
+        #expect(routed.contains("\"count\":1"), "\(routed)")
+        let pids = try await TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "pid", "all"]).output
+            .split(separator: "\n").compactMap { Int32($0) }
         #expect(pids.count == expected.count)
 
         supervisord.signal(SIGTERM)
-        #expect(await pollUntil(timeout: 60) { !supervisord.isRunning })
+        #expect(await eventually(timeout: 60) { !supervisord.isRunning })
         #expect(pids.allSatisfy(processIsGone))
         let kvLog = (try? String(contentsOfFile: folder.path + "/log/kv.log", encoding: .utf8)) ?? ""
         #expect(kvLog.contains("kv stopped"), "kv drained on SIGTERM rather than being killed")
@@ -133,9 +117,7 @@ import Testing
         // A template is verified through an instance; systemd loads the template file for it.
         let targets = units.map { $0.replacingOccurrences(of: "@.service", with: "@1.service") }
             .map { folder.appendingPathComponent($0).path }
-        let result = try await offPool {
-            try TestSupport.run("/usr/bin/systemd-analyze", ["verify", "--man=no"] + targets)
-        }
+        let result = try await TestSupport.run("/usr/bin/systemd-analyze", ["verify", "--man=no"] + targets)
         #expect(result.status == 0, "\(result.error)")
         let complaints = result.error.split(separator: "\n").filter {
             $0.contains(folder.path) || $0.contains("schwab-mcp")

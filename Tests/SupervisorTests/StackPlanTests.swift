@@ -79,6 +79,10 @@ import Testing
         #expect(plan.processes[0].arguments == ["kv"] + expected)
         #expect(plan.processes[2].arguments == ["host", "--id", "1"] + expected)
         #expect(plan.processes[4].arguments == ["router"] + expected)
+        let demo = StackPlan(
+            config: try config(overrides: overrides), executable: "/x", configPath: nil, overrides: ConfigOverrides(),
+            runSandbox: false, routerFlags: ["--demo-routes"])
+        #expect(demo.processes.last?.arguments == ["router", "--demo-routes"])
         #expect(
             Array(plan.processes[1].arguments.suffix(4)) == [
                 "--config", "/etc/plan/wrangler.toml", "--log-level", "debug",

@@ -47,10 +47,10 @@ import Testing
         let supervisor = Supervisor(
             processes: [Self.child("a", journal: journal, delay: 0.4), Self.child("b", journal: journal)],
             logger: logger)
-        try await offPool { try supervisor.start() }
+        try await blocking { try supervisor.start() }
         #expect(Self.journalLines(journal) == ["started a", "started b"])
         supervisor.stop()
-        try await offPool { supervisor.waitUntilStopped() }
+        try await blocking { supervisor.waitUntilStopped() }
     }
 
     @Test func theDrainRunsInReverseOrderAndAStubbornChildIsKilledAfterTheGrace() async throws {
@@ -58,11 +58,11 @@ import Testing
         let supervisor = Supervisor(
             processes: [Self.child("a", journal: journal), stubborn, Self.child("c", journal: journal)],
             options: Supervisor.Options(grace: .milliseconds(500)), logger: logger)
-        try await offPool { try supervisor.start() }
+        try await blocking { try supervisor.start() }
         let pids = ["a", "b", "c"].compactMap { supervisor.pid(of: $0) }
         #expect(pids.count == 3)
         supervisor.stop()
-        try await offPool { supervisor.waitUntilStopped() }
+        try await blocking { supervisor.waitUntilStopped() }
         #expect(
             Self.journalLines(journal) == [
                 "started a", "started b", "started c", "stopped c", "ignored b", "stopped a",
@@ -75,17 +75,17 @@ import Testing
         let supervisor = Supervisor(
             processes: [Self.child("a", journal: journal)],
             options: Supervisor.Options(restart: .init(initialDelay: .milliseconds(100))), logger: logger)
-        try await offPool { try supervisor.start() }
+        try await blocking { try supervisor.start() }
         let first = try #require(supervisor.pid(of: "a"))
         kill(first, SIGKILL)
-        #expect(await pollUntil { (supervisor.pid(of: "a") ?? first) != first })
-        #expect(await pollUntil { Self.journalLines(journal).count == 2 })
+        #expect(await eventually { (supervisor.pid(of: "a") ?? first) != first })
+        #expect(await eventually { Self.journalLines(journal).count == 2 })
         let second = try #require(supervisor.pid(of: "a"))
         kill(second, SIGKILL)
-        #expect(await pollUntil { (supervisor.pid(of: "a") ?? second) != second })
+        #expect(await eventually { (supervisor.pid(of: "a") ?? second) != second })
         #expect(Self.journalLines(journal).filter { $0 == "started a" }.count >= 2)
         supervisor.stop()
-        try await offPool { supervisor.waitUntilStopped() }
+        try await blocking { supervisor.waitUntilStopped() }
         #expect(supervisor.pid(of: "a") == nil)
     }
 
@@ -98,7 +98,7 @@ import Testing
             name: "never", executable: "/bin/sh",
             arguments: ["-c", "echo started never >> \(journal.path)"], readiness: .immediately)
         let supervisor = Supervisor(processes: [Self.child("a", journal: journal), broken, never], logger: logger)
-        let error = await #expect(throws: SupervisorError.self) { try await offPool { try supervisor.start() } }
+        let error = await #expect(throws: SupervisorError.self) { try await blocking { try supervisor.start() } }
         #expect(error?.code == .exitedBeforeReady)
         #expect(error?.message.contains("broken stopped (exit 3) before it was ready") == true)
         #expect(error?.message.contains("cannot open the database") == true)
@@ -111,7 +111,7 @@ import Testing
             name: "ghost", executable: folder.appendingPathComponent("no-such-binary").path, arguments: [],
             readiness: .immediately)
         let supervisor = Supervisor(processes: [missing], logger: logger)
-        let error = await #expect(throws: SupervisorError.self) { try await offPool { try supervisor.start() } }
+        let error = await #expect(throws: SupervisorError.self) { try await blocking { try supervisor.start() } }
         #expect(error?.code == .spawnFailed)
         #expect(error?.message.contains("no-such-binary") == true)
     }
@@ -122,7 +122,7 @@ import Testing
             readiness: .tcpPort(host: "127.0.0.1", port: TestSupport.freePort()))
         let supervisor = Supervisor(
             processes: [silent], options: Supervisor.Options(readinessTimeout: .milliseconds(300)), logger: logger)
-        let error = await #expect(throws: SupervisorError.self) { try await offPool { try supervisor.start() } }
+        let error = await #expect(throws: SupervisorError.self) { try await blocking { try supervisor.start() } }
         #expect(error?.code == .notReady)
         #expect(error?.message.contains("silent did not show a connection on 127.0.0.1:") == true)
         #expect(supervisor.pid(of: "silent") == nil)

@@ -7,12 +7,12 @@ import Testing
     import Glibc
 #endif
 
-/// `schwab-mcp up` as a real process with real children: kv, the sandbox, and the hosts and
-/// router when this build has them.
+/// `schwab-mcp up` as a real process with real children: kv, the sandbox, two session hosts and
+/// the router (with its demo routes, so a request reaches the RuntimeProbe object).
 @Suite struct UpCommandTests {
     @Test func upStartsTheStackPrintsTheBannerAndDrainsInReverseOrderOnSIGTERM() async throws {
         let stack = try UpStack()
-        #expect(await pollUntil(timeout: 60) { stack.isUp || !stack.child.isRunning }, "\(stack.child.stderrText)")
+        #expect(await eventually(timeout: 60) { stack.isUp || !stack.child.isRunning }, "\(stack.child.stderrText)")
         let banner = stack.child.stderrText
         #expect(banner.contains("http://127.0.0.1:\(stack.routerPort)/mcp"))
         #expect(banner.contains("http://127.0.0.1:\(stack.routerPort)/health"))
@@ -24,19 +24,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: stack.socketDir + "/kv.sock"))
         let attributes = try FileManager.default.attributesOfItem(atPath: stack.socketDir)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
-        if try await offPool({ UpStack.buildHasRouter }) {
-            let health = try await offPool {
-                try TestSupport.run(
-                    "/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(stack.routerPort)/health"])
-            }
-            #expect(health.output == "ok\n")
-        }
+        #expect(try await stack.request("GET", "/health").output.contains("\"status\":\"ok\""))
+        let routed = try await stack.request("POST", "/objects/RuntimeProbe/alice/count").output
+        #expect(routed.contains("\"count\":1"), "\(routed)")
         let started = stack.supervisorRecords("started").compactMap { $0["process"] as? String }
-        #expect(started.first == "kv")
-        #expect(started.contains("sandbox"))
+        #expect(started == ["kv", "sandbox", "host-1", "host-2", "router"])
 
         stack.child.signal(SIGTERM)
-        #expect(await pollUntil(timeout: 30) { !stack.child.isRunning })
+        #expect(await eventually(timeout: 30) { !stack.child.isRunning })
         #expect(stack.child.process.terminationStatus == 0)
         let stopping = stack.supervisorRecords("stopping").compactMap { $0["process"] as? String }
         #expect(stopping == started.reversed())
@@ -44,38 +39,46 @@ import Testing
         for name in started { #expect(stack.startedPids(name).allSatisfy(processIsGone)) }
     }
 
-    @Test func aChildKilledWithSIGKILLIsRestartedAsANewProcess() async throws {
+    @Test(arguments: ["sandbox", "host-2", "router"])
+    func aChildKilledWithSIGKILLIsRestartedAsANewProcess(process: String) async throws {
         let stack = try UpStack()
-        #expect(await pollUntil(timeout: 60) { stack.isUp || !stack.child.isRunning }, "\(stack.child.stderrText)")
-        let first = try #require(stack.startedPids("sandbox").first)
+        #expect(await eventually(timeout: 60) { stack.isUp || !stack.child.isRunning }, "\(stack.child.stderrText)")
+        let first = try #require(stack.startedPids(process).first)
         kill(first, SIGKILL)
-        #expect(await pollUntil(timeout: 30) { stack.startedPids("sandbox").count == 2 }, "\(stack.child.stderrText)")
-        let second = try #require(stack.startedPids("sandbox").last)
+        #expect(await eventually(timeout: 30) { stack.startedPids(process).count == 2 }, "\(stack.child.stderrText)")
+        let second = try #require(stack.startedPids(process).last)
         #expect(second != first)
-        #expect(await pollUntil(timeout: 30) { TestSupport.isListening(port: stack.sandboxPort) })
+        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: stack.sandboxPort) })
+        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: stack.routerPort) })
+        var answered = ""
+        for _ in 0..<100 where !answered.contains("\"count\"") {
+            answered = (try? await stack.request("POST", "/objects/RuntimeProbe/bob/count").output) ?? ""
+            if !answered.contains("\"count\"") { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(answered.contains("\"count\""), "a routed request succeeds after the restart: \(answered)")
         let restart = stack.supervisorRecords("exited unexpectedly; restarting").first
-        #expect(restart?["process"] as? String == "sandbox")
+        #expect(restart?["process"] as? String == process)
         #expect(restart?["status"] as? String == "signal 9")
         #expect(restart?["delaySeconds"] as? Double == 0.25)
         stack.child.signal(SIGTERM)
-        #expect(await pollUntil(timeout: 30) { !stack.child.isRunning })
+        #expect(await eventually(timeout: 30) { !stack.child.isRunning })
         #expect(stack.child.process.terminationStatus == 0)
         #expect(processIsGone(second))
     }
 
     @Test func childrenDieWithTheSupervisorEvenWhenItIsKilled() async throws {
         let stack = try UpStack()
-        #expect(await pollUntil(timeout: 60) { stack.isUp || !stack.child.isRunning }, "\(stack.child.stderrText)")
+        #expect(await eventually(timeout: 60) { stack.isUp || !stack.child.isRunning }, "\(stack.child.stderrText)")
         let pids = stack.supervisorRecords("started").compactMap { ($0["pid"] as? Int).map(Int32.init) }
         #expect(pids.count >= 2)
         kill(stack.child.pid, SIGKILL)
-        #expect(await pollUntil(timeout: 30) { pids.allSatisfy(processIsGone) })
+        #expect(await eventually(timeout: 30) { pids.allSatisfy(processIsGone) })
     }
 
     @Test func aBadConfigurationExitsWith1ListingEveryProblemAndStartsNothing() async throws {
         let stack = try UpStack(
             extraRuntime: "idle_timeout = \"soon\"", arguments: ["--hosts", "0", "--log-level", "loud"])
-        #expect(await pollUntil(timeout: 30) { !stack.child.isRunning })
+        #expect(await eventually(timeout: 30) { !stack.child.isRunning })
         #expect(stack.child.process.terminationStatus == 1)
         let text = stack.child.stderrText
         #expect(text.contains("idle_timeout"))
@@ -86,15 +89,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: stack.socketDir))
     }
 
-    @Test func aPortAlreadyInUseIsNamedAndNothingStarts() async throws {
+    @Test(arguments: [("router", "--port"), ("sandbox", "--sandbox-port")])
+    func aPortAlreadyInUseIsNamedAndNothingStarts(taken: String, flag: String) async throws {
         let held = Mutex<Int32>(-1)
-        let stack = try UpStack { _, sandboxPort in held.withLock { $0 = occupyPort(sandboxPort) } }
+        let stack = try UpStack { routerPort, sandboxPort in
+            held.withLock { $0 = occupyPort(taken == "router" ? routerPort : sandboxPort) }
+        }
         defer { close(held.withLock { $0 }) }
-        #expect(await pollUntil(timeout: 30) { !stack.child.isRunning })
+        let port = taken == "router" ? stack.routerPort : stack.sandboxPort
+        #expect(await eventually(timeout: 30) { !stack.child.isRunning })
         #expect(stack.child.process.terminationStatus == 1)
         let text = stack.child.stderrText
-        #expect(text.contains("port \(stack.sandboxPort) on 127.0.0.1 is already in use"), "\(text)")
-        #expect(text.contains("--sandbox-port"))
+        #expect(text.contains("port \(port) on 127.0.0.1 is already in use"), "\(text)")
+        #expect(text.contains("(choose another with \(flag))"))
         #expect(stack.supervisorRecords("started").isEmpty)
     }
 }

@@ -17,6 +17,12 @@ final class UpStack: Sendable {
     var socketDir: String { folder.appendingPathComponent("sockets").path }
     var dataDir: String { folder.appendingPathComponent("data").path }
 
+    /// `curl` against the router: `method` on `path`; returns status line-less body and exit status.
+    func request(_ method: String, _ path: String) async throws -> CommandResult {
+        try await TestSupport.run(
+            "/usr/bin/curl", ["-sS", "--max-time", "10", "-X", method, "http://127.0.0.1:\(routerPort)\(path)"])
+    }
+
     /// Writes the configuration (`extraRuntime` lines go into `[runtime]`) and starts `up`.
     init(
         hosts: Int = 2, extraRuntime: String = "", arguments: [String] = [], occupy: (Int, Int) -> Void = { _, _ in }
@@ -44,7 +50,7 @@ final class UpStack: Sendable {
         child = try ChildProcess(
             [
                 "up", "--config", folder.appendingPathComponent("wrangler.toml").path, "--sandbox-port",
-                String(sandboxPort),
+                String(sandboxPort), "--demo-routes",
             ]
                 + arguments,
             logDirectory: folder)
@@ -72,11 +78,6 @@ final class UpStack: Sendable {
 
     /// True once the banner is out (everything started and ready).
     var isUp: Bool { child.stderrText.contains("schwab-mcp is up") }
-
-    /// True when this build has the `router` subcommand (it lands on a branch of its own).
-    static var buildHasRouter: Bool {
-        (try? TestSupport.run(TestSupport.binary.path, ["router", "--help"]).status) == 0
-    }
 
     deinit {
         if child.isRunning { kill(child.pid, SIGKILL) }

@@ -17,9 +17,11 @@ enum UpCommand {
     static let subcommand = Subcommand(
         name: "up",
         summary: "run the whole stack (kv, hosts, router, sandbox) under a supervisor; Ctrl-C drains it",
-        usage: "[--config PATH] [--sandbox-port N] " + ConfigCommand.flagsUsage,
+        usage: "[--config PATH] [--sandbox-port N] [--demo-routes] " + ConfigCommand.flagsUsage,
         run: { arguments in
             let sandboxPort = try arguments.intOption("sandbox-port")
+            // Passed on to the router: /objects/<class>/<id>/... reaches any object (tests, benchmarks).
+            let demoRoutes = arguments.flag("demo-routes")
             let configPath = try arguments.option("config")
             let overrides = try ConfigOverrides.read(from: &arguments)
             try arguments.finish()
@@ -39,7 +41,7 @@ enum UpCommand {
             var plan = StackPlan(
                 config: config, executable: executable, configPath: config.sourcePath ?? configPath,
                 overrides: overrides, runSandbox: !secrets.hasSchwabCredentials, sandboxPort: sandboxPort,
-                redirectURI: secrets.redirectURI)
+                redirectURI: secrets.redirectURI, routerFlags: demoRoutes ? ["--demo-routes"] : [])
             let logger = config.makeLogger(label: "up", secrets: secrets)
             for missing in plan.keep(where: { isSubcommand($0, of: executable) }) {
                 logger.warn(
