@@ -19,6 +19,8 @@ public enum StackBanner {
             "  MCP endpoint      \(base)/mcp   (legacy SSE: \(base)/sse)",
             "  health            \(base)/health",
             "  metrics           \(base)/metrics",
+            "  router listens on \(config.runtime.listenAddress):\(config.runtime.port)"
+                + (config.runtime.tlsEnabled ? " (TLS)" : ""),
         ]
         switch config.runtime.auth {
         case .none: lines.append("  sign-in           none: local single-user mode (auth = \"none\")")

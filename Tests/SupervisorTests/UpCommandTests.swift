@@ -18,6 +18,7 @@ import Testing
         #expect(banner.contains("http://127.0.0.1:\(stack.routerPort)/health"))
         #expect(banner.contains("http://127.0.0.1:\(stack.sandboxPort)"))
         #expect(banner.contains("alex"))
+        #expect(banner.contains("router listens on 127.0.0.1:\(stack.routerPort)"))
         #expect(banner.contains(stack.dataDir))
         #expect(banner.contains("kill -TERM \(stack.child.pid)"))
         #expect(TestSupport.isListening(port: stack.sandboxPort))
