@@ -10,7 +10,8 @@ import EdgeRuntime
 /// class is `_runtime`. Like every stream they arrive only over the 0600 socket, so only the
 /// router can send them.
 ///
-/// - `GET /status`: JSON `{"host","pid","liveObjects","objects":[...],"activeStreams"}` for
+/// - `GET /status`: JSON `{"host","pid","liveObjects","objects":[...],"activeStreams","activations",
+///   "evictions","kvCalls"}` for
 ///   health checks and the router's per-host metrics.
 /// - `POST /presumed-dead` with a JSON array of host ids (`["host-2"]`): the full set of hosts
 ///   the router saw die, whose leases this host may take before they expire (one-second failover
@@ -32,6 +33,9 @@ enum HostControl {
                 ("host", .string(server.configuration.hostID)), ("pid", .int(Int(getpid()))),
                 ("liveObjects", .int(live.count)), ("objects", .array(live.map { .string($0) })),
                 ("activeStreams", .int(server.activeStreams.load(ordering: .relaxed) - 1)),
+                ("activations", .int(server.objects.counters.activations)),
+                ("evictions", .int(server.objects.counters.evictions)),
+                ("kvCalls", .int(server.objects.counters.kvCalls)),
             ])
             response = .json(status.jsonText)
         case (.post, "/presumed-dead"):

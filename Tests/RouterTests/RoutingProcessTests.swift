@@ -100,6 +100,13 @@ import Testing
             .compactMap { Int($0.split(separator: " ").last ?? "") }
         #expect(liveObjects.count == 2, "one gauge per host")
         #expect(liveObjects.reduce(0, +) == 5, "the five objects are live somewhere")
+        func hostTotal(_ name: String) -> Int {
+            lines.filter { $0.hasPrefix("schwab_mcp_host_\(name){") }
+                .compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        }
+        #expect(hostTotal("activations") == 5, "each of the five objects was activated once")
+        #expect(hostTotal("evictions") == 0)
+        #expect(hostTotal("kv_calls") >= 10, "each activation takes a lease and counts in storage")
         #expect(lines.contains("schwab_mcp_router_failovers_total 0"))
         #expect(lines.contains("schwab_mcp_router_host_connections_total 2"))
         await world.stop()

@@ -83,6 +83,8 @@ import Testing
         let again = try await probe(router, "carol")
         #expect(again.int("count") == 2, "storage survived the eviction")
         #expect(again.int("activations") == 2, "the next event re-activated the object")
+        let status = try await hostStatus(router)
+        #expect(status.int("evictions") == 1 && status.int("activations") == 2, "the host's own counters agree")
         router.close()
     }
 

@@ -35,6 +35,7 @@ extension ObjectHost {
             }.map(\.mailbox)
         }
         for mailbox in idle { retire(mailbox) }
+        counters.evictionCount.add(idle.count, ordering: .relaxed)
         await waitForDrain(idle)
         return idle.map(\.address)
     }

@@ -49,6 +49,8 @@ public final class ObjectHost: Sendable {
     let kv: any KVBackend
     let clock: any RuntimeClock
     let state = Mutex(HostState())
+    /// Activations, evictions and KV calls so far, for `/metrics`.
+    public let counters = ObjectHostCounters()
 
     struct Entry {
         let mailbox: ObjectMailbox
@@ -74,6 +76,7 @@ public final class ObjectHost: Sendable {
     ) {
         self.configuration = configuration
         self.registry = registry
+        let kv = CountingKVBackend(base: kv, counters: counters)
         self.kv = kv
         self.clock = clock
         leases = ObjectLeaseKeeper(
@@ -200,6 +203,7 @@ public final class ObjectHost: Sendable {
             throw ObjectHostError(
                 .activationFailed, "\(address) failed to initialize on \(configuration.hostID): \(error)")
         }
+        counters.activationCount.add(1, ordering: .relaxed)
         return (object, lease)
     }
 
