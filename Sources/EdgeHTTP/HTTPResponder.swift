@@ -22,9 +22,23 @@ extension HTTPResponder {
 public enum HTTPReply: Sendable {
     case now(HTTPResponse)
     case later(@Sendable () async -> HTTPResponse)
+    /// Close the connection without an answer: what a crashed or cut-off server looks like to
+    /// the client. For fault injection (the sandbox's dropped connections), never for errors,
+    /// which deserve a status.
+    case drop
 
     /// The default request body limit: 1 MiB.
     public static let defaultBodyLimit = 1 << 20
+
+    /// The response this reply stands for, awaiting a later one; nil for `.drop`. For code that
+    /// calls a responder directly rather than through a server (tests, wrappers).
+    public func response() async -> HTTPResponse? {
+        switch self {
+        case .now(let response): response
+        case .later(let work): await work()
+        case .drop: nil
+        }
+    }
 }
 
 /// A responder built from routes: each route has a handler and, optionally, its own body limit.

@@ -46,6 +46,8 @@ extension HTTPConnection {
                 let response = await work()
                 loop.execute { self.finishLater(response, isHead: isHead) }
             }
+        case .drop:
+            close()
         }
     }
 

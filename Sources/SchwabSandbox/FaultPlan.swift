@@ -10,6 +10,8 @@ struct FaultRule: Sendable, Equatable {
     let status: Int?
     /// Wait this long before answering (with `status`, or normally).
     let latencyMs: Int?
+    /// Close the connection without an answer instead.
+    var drop: Bool = false
     /// How many more requests it applies to; nil for every request until cleared.
     var remaining: Int?
 
@@ -19,11 +21,12 @@ struct FaultRule: Sendable, Equatable {
         guard let pattern = json["pathPattern"]?.stringValue, pattern.hasPrefix("/") else {
             throw .badRequest("pathPattern is required and must start with '/', e.g. \"/trader/v1/accounts*\"")
         }
-        if json["drop"] != nil {
-            throw SandboxError(
-                code: "not_implemented", status: 501,
-                message: "drop faults need the HTTP server to support closing a connection without an answer; "
-                    + "use status or latencyMs for now")
+        var drop = false
+        if let value = json["drop"] {
+            guard case .bool(let flag) = value, flag, json["status"] == nil, json["latencyMs"] == nil else {
+                throw .badRequest("drop must be true, and alone: a dropped connection has no status and no delay")
+            }
+            drop = true
         }
         var status: Int?
         if let value = json["status"] {
@@ -39,8 +42,8 @@ struct FaultRule: Sendable, Equatable {
             }
             latency = ms
         }
-        guard status != nil || latency != nil else {
-            throw .badRequest("a fault rule needs status or latencyMs")
+        guard status != nil || latency != nil || drop else {
+            throw .badRequest("a fault rule needs status, latencyMs or drop")
         }
         var count: Int?
         if let value = json["count"] {
@@ -48,7 +51,8 @@ struct FaultRule: Sendable, Equatable {
             count = n
         }
         let method = json["method"]?.stringValue?.uppercased()
-        return FaultRule(pathPattern: pattern, method: method, status: status, latencyMs: latency, remaining: count)
+        return FaultRule(
+            pathPattern: pattern, method: method, status: status, latencyMs: latency, drop: drop, remaining: count)
     }
 
     /// The rule as the admin endpoint lists it.
@@ -57,6 +61,7 @@ struct FaultRule: Sendable, Equatable {
         if let method { members.append(("method", .string(method))) }
         if let status { members.append(("status", .int(status))) }
         if let latencyMs { members.append(("latencyMs", .int(latencyMs))) }
+        if drop { members.append(("drop", .bool(true))) }
         members.append(("remaining", remaining.map { .int($0) } ?? .null))
         return .object(members)
     }

@@ -61,6 +61,7 @@ public struct SandboxResponder: HTTPResponder {
     }
 
     private func injected(_ rule: FaultRule, request: HTTPRequest, correlId: String) -> HTTPReply {
+        if rule.drop { return .drop }
         let api = SandboxAPI.of(path: request.path)
         let status = rule.status
         let delay = rule.latencyMs ?? 0
@@ -76,11 +77,8 @@ public struct SandboxResponder: HTTPResponder {
         guard delay > 0 else { return tagged(inner, correlId: correlId) }
         return .later {
             try? await Task.sleep(for: .milliseconds(delay))
-            let response: HTTPResponse
-            switch inner {
-            case .now(let now): response = now
-            case .later(let later): response = await later()
-            }
+            // Drop rules carry no delay (FaultRule.parse refuses the pair), so `inner` answers.
+            let response = await inner.response() ?? HTTPResponse(status: .badGateway)
             return SandboxResponder.tag(response, correlId: correlId)
         }
     }
@@ -89,6 +87,7 @@ public struct SandboxResponder: HTTPResponder {
         switch reply {
         case .now(let response): return .now(SandboxResponder.tag(response, correlId: correlId))
         case .later(let later): return .later { SandboxResponder.tag(await later(), correlId: correlId) }
+        case .drop: return .drop
         }
     }
 

@@ -59,10 +59,7 @@ import Testing
                     ("code_challenge", Fixture.challenge), ("code_challenge_method", "S256"),
                 ]).encoded
             let request = HTTPRequest(head: HTTPRequestHead(method: .get, target: target), remoteAddress: "127.0.0.1")
-            switch responder.respond(to: request) {
-            case .now(let response): return response
-            case .later(let work): return await work()
-            }
+            return await responder.respond(to: request).response() ?? HTTPResponse(status: .badGateway)
         }
 
         let good = await authorize(base + "/good.json")

@@ -56,11 +56,8 @@ final class OAuthWorld: @unchecked Sendable {
         }
         let request = HTTPRequest(
             head: HTTPRequestHead(method: method, target: target, headers: headers), body: body, remoteAddress: peer)
-        let response: HTTPResponse
-        switch responder.respond(to: request) {
-        case .now(let value): response = value
-        case .later(let work): response = await work()
-        }
+        // The OAuth endpoints never drop a connection; a 502 would say they did.
+        let response = await responder.respond(to: request).response() ?? HTTPResponse(status: .badGateway)
         if useCookies {
             for value in response.headers.values("Set-Cookie") {
                 let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)

@@ -100,7 +100,8 @@ struct AuthAndFaultTests {
             ["pathPattern": "/x", "status": 418],
             ["pathPattern": "/x"], ["pathPattern": "/x", "latencyMs": -1],
             ["pathPattern": "/x", "status": 500, "count": 0],
-            ["pathPattern": "/x", "drop": true],
+            ["pathPattern": "/x", "drop": true, "status": 503], ["pathPattern": "/x", "drop": false],
+            ["pathPattern": "/x", "drop": true, "latencyMs": 10],
         ])
     func badRules(json: JSONValue) {
         #expect(throws: SandboxError.self) { try FaultRule.parse(json) }

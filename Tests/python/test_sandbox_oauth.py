@@ -4,6 +4,7 @@ the admin API's fault injection."""
 
 import base64
 import hashlib
+import http.client
 import secrets
 
 import pytest
@@ -153,3 +154,19 @@ def test_latency_faults_delay_but_still_answer_and_are_counted(sandbox):
         assert status == 200 and "AAPL" in body and headers["Schwab-Client-CorrelId"]
         _, _, listed = sandbox.admin("GET", "/admin/faults")
         assert [f["remaining"] for f in listed["faults"]] == ([remaining] if remaining else [])
+
+
+def test_drop_faults_close_the_connection_without_an_answer(sandbox):
+    token = sandbox.access_token()
+    status, _, _ = sandbox.admin("POST", "/admin/faults", {"pathPattern": "/trader/v1/accounts", "drop": True,
+                                                           "count": 1})
+    assert status == 201
+    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=10)
+    connection.request("GET", "/trader/v1/accounts", headers={"Authorization": "Bearer " + token})
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        connection.getresponse()
+    connection.close()
+    # The count is spent: the next request is answered, and other paths never were touched.
+    assert sandbox.request("GET", "/trader/v1/accounts", token)[0] == 200
+    _, _, listed = sandbox.admin("GET", "/admin/faults")
+    assert listed["faults"] == []
