@@ -21,6 +21,8 @@ struct OptionChainJSON: Sendable {
         var strikeCount: Int?
         var includeUnderlyingQuote = false
         var strategy = "SINGLE"
+        /// The spread width asked for with a spread strategy (0 for SINGLE).
+        var interval = 0.0
         var strike: Double?
         var range = "ALL"
         var fromDay: Double?
@@ -136,7 +138,7 @@ struct OptionChainJSON: Sendable {
                 ))
         }
         members += [
-            ("strategy", .string(request.strategy)), ("interval", 0), ("isDelayed", false),
+            ("strategy", .string(request.strategy)), ("interval", .double(request.interval)), ("isDelayed", false),
             ("isIndex", .bool(underlying.isIndex)), ("interestRate", .double(OptionPricer.interestRatePercent)),
             ("underlyingPrice", .double(spot)), ("volatility", .double(PriceModel.cents(underlying.volatility * 100))),
             ("daysToExpiration", 0),

@@ -147,14 +147,16 @@ extension SandboxResponder {
             "SINGLE", "ANALYTICAL", "COVERED", "VERTICAL", "CALENDAR", "STRANGLE", "STRADDLE", "BUTTERFLY", "CONDOR",
             "DIAGONAL", "COLLAR", "ROLL",
         ]
+        // Every strategy Schwab accepts is accepted. Schwab's published OptionChain schema has only
+        // the per-contract maps, so spread strategies answer with those maps too, echoing the
+        // strategy and the spread `interval` (strike width) they were asked for.
         chain.strategy = try query.oneOf("strategy", strategies) ?? "SINGLE"
-        guard chain.strategy == "SINGLE" || chain.strategy == "ANALYTICAL" else {
-            throw SandboxError(
-                code: "not_implemented", status: 400,
-                message: "strategy \(chain.strategy) is not simulated by the sandbox; use SINGLE or ANALYTICAL",
-                parameter: "strategy")
+        if let interval = try query.double("interval") {
+            guard interval >= 0 else {
+                throw SandboxError.badRequest("interval must not be negative", parameter: "interval")
+            }
+            chain.interval = interval
         }
-        _ = try query.double("interval")
         chain.strike = try query.double("strike")
         chain.range = try query.oneOf("range", ["ITM", "NTM", "OTM", "SAK", "SBK", "SNK", "ALL"]) ?? "ALL"
         for name in ["fromDate", "toDate"] {

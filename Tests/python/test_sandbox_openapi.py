@@ -269,11 +269,16 @@ def test_option_and_single_symbol_quotes_validate(world):
     "symbol=SPY",
     "symbol=AAPL&contractType=PUT&strikeCount=6&includeUnderlyingQuote=true&range=OTM",
     "symbol=MSFT&strategy=ANALYTICAL&expMonth=ALL",
+    "symbol=SPY&strategy=VERTICAL&interval=5",
+    "symbol=QQQ&strategy=STRADDLE",
 ])
 def test_chains_validate(world, query):
     _, body = get(world, "/marketdata/v1/chains?" + query)
     check(body, response_schema(MARKET, "/chains"), MARKET_COMPONENTS)
     assert body["callExpDateMap"] or body["putExpDateMap"]
+    asked = dict(pair.split("=") for pair in query.split("&"))
+    assert body["strategy"] == asked.get("strategy", "SINGLE")
+    assert body["interval"] == float(asked.get("interval", 0))
 
 
 def test_expirations_history_movers_hours_instruments_validate(world):
