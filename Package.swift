@@ -104,7 +104,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SessionHostTests",
-            dependencies: ["SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            dependencies: ["SessionHost", "MCP", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",
