@@ -51,7 +51,8 @@ let package = Package(
             swiftSettings: strict),
         // The session host process: serves the router's multiplexed connection, runs objects.
         .target(
-            name: "SessionHost", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "CShims"],
+            name: "SessionHost",
+            dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "CShims"],
             swiftSettings: strict),
         // The router process: HTTP(S) front door, placement, forwarding to hosts, health checks.
         .target(
@@ -103,7 +104,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SessionHostTests",
-            dependencies: ["SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            dependencies: ["SessionHost", "MCP", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",

@@ -10,7 +10,7 @@ import SessionHost
 
 /// `schwab-mcp host --id N`: one session host. Listens on `<socket_dir>/host-<N>.sock` (0600) for
 /// the router, keeps objects' leases and storage in the KV service at `<socket_dir>/kv.sock`,
-/// drains on SIGTERM or SIGINT (goAway, finish events, release leases) and exits 0.
+/// serves the `MyMCP` object class (the MCP endpoint of each user), drains on SIGTERM or SIGINT (goAway, finish events, release leases) and exits 0.
 enum HostCommand {
     static let subcommand = Subcommand(
         name: "host", summary: "run a session host: durable objects behind the router, state in kv",
@@ -38,7 +38,9 @@ enum HostCommand {
             try KVCommand.ensureParentDirectories(of: [socket])
 
             let logger = config.makeLogger(label: "host", secrets: secrets)
-            for unknown in SessionHostRegistry.unknownClasses(in: config.durableObjects) {
+            let mcp = MCPObjectSettings(publicURL: config.runtime.publicURL, logger: logger)
+            let classes = [MCPObject.className: MCPObject.factory(mcp)]
+            for unknown in SessionHostRegistry.unknownClasses(in: config.durableObjects, extra: classes) {
                 logger.warn("no object class '\(unknown)' in this binary; its binding is not served")
             }
             let server = try SessionHostServer(
@@ -47,7 +49,7 @@ enum HostCommand {
                     kvSocketPath: kvSocketFlag ?? config.runtime.socketPath("kv"),
                     idleTimeout: config.runtime.idleTimeout, leaseTTL: .milliseconds(Int(leaseSeconds * 1000)),
                     shutdownGrace: config.runtime.shutdownGrace),
-                registry: SessionHostRegistry.make(bindings: config.durableObjects), logger: logger)
+                registry: SessionHostRegistry.make(bindings: config.durableObjects, extra: classes), logger: logger)
             signal(SIGPIPE, SIG_IGN)
             do throws(RuntimeTransportError) {
                 try server.start()
