@@ -12,8 +12,12 @@ struct ObjectHostTests {
         _ kv: KVServiceChild, _ journal: ObjectJournal, id: String = "host-1",
         clock: any RuntimeClock = SystemRuntimeClock()
     ) -> ObjectHost {
+        // These tests are about ordering, eviction and errors, not lease expiry (ObjectLeaseTests
+        // covers that), and they run no lease maintenance: a lease long enough to outlast any
+        // slowness of a loaded machine keeps them about what they name.
         ObjectHost(
-            configuration: .init(hostID: id, namespace: "OBJECTS", idleTimeoutMilliseconds: 600_000),
+            configuration: .init(
+                hostID: id, namespace: "OBJECTS", idleTimeoutMilliseconds: 600_000, leaseTTLMilliseconds: 60_000),
             registry: RecordingObject.registry(journal), kv: kv.client, clock: clock)
     }
 
