@@ -15,6 +15,7 @@ final class LogRelay: Sendable {
     private struct State {
         var lastLines: [String] = []
         var sawNeedle = false
+        var finished = false
     }
 
     private let readFD: Int32
@@ -37,6 +38,14 @@ final class LogRelay: Sendable {
     /// The child's last few lines, oldest first.
     var lastLines: [String] { state.withLock { $0.lastLines } }
 
+    /// Waits until the pipe has been read to its end (the child and anything it left holding the
+    /// pipe are gone), at most `timeout`: a child that exits may still have lines in the pipe,
+    /// and they are the ones that explain why.
+    func waitUntilDrained(timeout: Duration) {
+        let deadline = ContinuousClock.now + timeout
+        while !state.withLock({ $0.finished }) && ContinuousClock.now < deadline { usleep(5_000) }
+    }
+
     private func pump() {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
@@ -52,6 +61,7 @@ final class LogRelay: Sendable {
         }
         if !pending.isEmpty { emit(pending + [UInt8(ascii: "\n")]) }
         close(readFD)
+        state.withLock { $0.finished = true }
     }
 
     private func emit(_ line: [UInt8]) {

@@ -123,6 +123,9 @@ public final class Supervisor: Sendable {
                 logger.info("ready", [("process", .string(child.spec.name))])
                 return
             }
+            if child.state.withLock({ $0.pid }) == nil {
+                child.state.withLock { $0.relay }?.waitUntilDrained(timeout: .seconds(1))
+            }
             let (pid, exit, lines) = child.state.withLock { ($0.pid, $0.lastExit, $0.relay?.lastLines ?? []) }
             if pid == nil {
                 let tail = lines.isEmpty ? "" : "; its last lines: " + lines.joined(separator: " | ")
