@@ -149,6 +149,12 @@ public final class SessionHostServer: Sendable {
         while activeStreams.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline + .seconds(1) {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        // goAway and the closes above are queued on the loop; let them run (and write) before the
+        // loop stops, or the process may exit first and the router would see a bare end of file,
+        // which it must count as a crash rather than a drain.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            if !loop.execute({ done.resume() }) { done.resume() }
+        }
         loop.stop()
         logger.info("stopped; every lease released")
         let waiters = stopped.withLock { s in
