@@ -20,7 +20,8 @@ struct HTTPServerShutdownTests {
             return (idle.receive(until: "ok\n"), true)
         }
         #expect(first.hasSuffix("ok\n"))
-        busy.send("GET /delay?ms=1000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        // Long enough to still be in flight when the drain starts, however slow the machine.
+        busy.send("GET /delay?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(await eventually { server.server.openConnections == 2 })
         server.server.shutdown(deadline: .seconds(20))
         let idleClosed = try await blocking { idle.receiveUntilClosed() }
@@ -31,7 +32,7 @@ struct HTTPServerShutdownTests {
         let answer = try await blocking { busy.receiveUntilClosed() }
         #expect(answer.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(answer.text.contains("Connection: close\r\n"))
-        #expect(answer.text.hasSuffix("slept 1000 ms\n"))
+        #expect(answer.text.hasSuffix("slept 5000 ms\n"))
         #expect(answer.closed)
         await server.server.run()
         #expect(server.server.openConnections == 0)

@@ -68,8 +68,9 @@ struct ServeHTTPCommandTests {
         let server = try await ServeHTTPChild(["--shutdown-grace", "20"])
         defer { server.child.stop() }
         let port = server.port
+        // Long enough that the drain below starts while it is in flight, however slow the machine.
         let slow = try ChildProcess(
-            ["--silent", "--show-error", "--max-time", "30", "http://127.0.0.1:\(port)/delay?ms=2500"],
+            ["--silent", "--show-error", "--max-time", "30", "http://127.0.0.1:\(port)/delay?ms=8000"],
             executable: URL(fileURLWithPath: "/usr/bin/curl"))
         let events = try ChildProcess(
             ["--silent", "--show-error", "-N", "--max-time", "30", "http://127.0.0.1:\(port)/events?interval_ms=100"],
@@ -90,7 +91,7 @@ struct ServeHTTPCommandTests {
         #expect(eventsExit == 0, "curl saw the chunked stream end cleanly: \(events.stderrPath.path)")
         let slowExit = await slow.waitForExit(timeout: 20)
         #expect(slowExit == 0)
-        #expect(slow.stdoutText == "slept 2500 ms\n")
+        #expect(slow.stdoutText == "slept 8000 ms\n")
         let serverExit = await server.child.waitForExit(timeout: 20)
         #expect(serverExit == 0)
         #expect(server.child.stderrText.contains("\"msg\":\"stopped\""))
