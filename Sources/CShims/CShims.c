@@ -75,6 +75,15 @@ ssize_t cshims_recv_fd(int socket, int *fd_out) {
     return n;
 }
 
+int cshims_unix_address(const char *path, struct sockaddr_un *address) {
+    size_t length = strlen(path);
+    if (length == 0 || length > (size_t)CSHIMS_UNIX_PATH_MAX) return -1;
+    memset(address, 0, sizeof *address);
+    address->sun_family = AF_UNIX;
+    memcpy(address->sun_path, path, length + 1);
+    return 0;
+}
+
 int cshims_errno(void) { return errno; }
 
 int cshims_spawn_supervised(

@@ -10,7 +10,7 @@ import CShims
 /// so a failure tells the operator which file is wrong.
 enum UnixSocket {
     /// `sun_path` holds 108 bytes including the terminating NUL.
-    static let maximumPathBytes = 107
+    static let maximumPathBytes = Int(CSHIMS_UNIX_PATH_MAX)
 
     /// Binds and listens on `path` with permissions 0600 (owner only), replacing a stale socket
     /// file left by a crashed service but refusing to steal one a live service still answers on.
@@ -92,17 +92,11 @@ enum UnixSocket {
     }
 
     private static func socketAddress(_ path: String) throws(KVError) -> sockaddr_un {
-        let bytes = Array(path.utf8)
-        guard !bytes.isEmpty, bytes.count <= maximumPathBytes else {
+        var address = sockaddr_un()
+        guard cshims_unix_address(path, &address) == 0 else {
             throw KVError(
                 .invalidArgument,
-                "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(bytes.count): \(path)")
-        }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+                "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(path.utf8.count): \(path)")
         }
         return address
     }

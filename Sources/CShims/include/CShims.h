@@ -33,6 +33,14 @@ ssize_t cshims_send_fd(int socket, int fd_to_send);
 /// Receives one byte and a file descriptor sent by cshims_send_fd; *fd_out is -1 when none came.
 ssize_t cshims_recv_fd(int socket, int *fd_out);
 
+/// The longest Unix socket path, in bytes: `sun_path` less its terminating NUL.
+static const int CSHIMS_UNIX_PATH_MAX = (int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+
+/// Fills `address` for the Unix socket at `path` (family and NUL-terminated `sun_path`): the one
+/// place the project builds a `sockaddr_un`, whose fixed-size array Swift imports as a tuple.
+/// Returns 0, or -1 when `path` is empty or longer than CSHIMS_UNIX_PATH_MAX bytes.
+int cshims_unix_address(const char *path, struct sockaddr_un *address);
+
 /// Returns the value of errno as seen by C (stable across threads).
 int cshims_errno(void);
 

@@ -12,7 +12,7 @@ import Foundation
 /// (the router) can connect, so the host believes the object id and props the router sends.
 public enum RuntimeSocket {
     /// `sun_path` holds 108 bytes including the terminating NUL.
-    public static let maximumPathBytes = 107
+    public static let maximumPathBytes = Int(CSHIMS_UNIX_PATH_MAX)
 
     /// Binds and listens on `path` with permissions 0600, replacing a stale socket file left by a
     /// crashed process but refusing one that a live process still answers on (so two processes
@@ -92,17 +92,11 @@ public enum RuntimeSocket {
     }
 
     private static func socketAddress(_ path: String) throws(RuntimeTransportError) -> sockaddr_un {
-        let bytes = Array(path.utf8)
-        guard !bytes.isEmpty, bytes.count <= maximumPathBytes else {
+        var address = sockaddr_un()
+        guard cshims_unix_address(path, &address) == 0 else {
             throw RuntimeTransportError(
                 .unavailable,
-                "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(bytes.count): \(path)")
-        }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+                "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(path.utf8.count): \(path)")
         }
         return address
     }
