@@ -52,11 +52,15 @@ let package = Package(
         // The session host process: serves the router's multiplexed connection, runs objects.
         .target(
             name: "SessionHost",
-            dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "CShims"],
+            dependencies: [
+                "EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "Schwab", "SchwabTools",
+                "CShims",
+            ],
             swiftSettings: strict),
         // The router process: HTTP(S) front door, placement, forwarding to hosts, health checks.
         .target(
-            name: "Router", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "CShims"],
+            name: "Router",
+            dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "OAuth", "CShims"],
             swiftSettings: strict),
         // The supervisor (`up`): starts kv, hosts, router and sandbox, restarts them, drains them.
         .target(name: "Supervisor", dependencies: ["EdgeCore", "CShims"], swiftSettings: strict),
@@ -65,6 +69,15 @@ let package = Package(
         // OAuth: our authorization server for MCP clients, and the Schwab sign-in and tokens behind it.
         .target(
             name: "OAuth", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto", "EdgeNet", "EdgeKV"],
+            swiftSettings: strict),
+        // Schwab's API as the user's object calls it: requests, error mapping, retries, caching,
+        // the account display map and the scrubbing of account numbers.
+        .target(
+            name: "Schwab", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "OAuth"],
+            swiftSettings: strict),
+        // The tools: the seed's read tools, previewOrder and the guarded order tools.
+        .target(
+            name: "SchwabTools", dependencies: ["EdgeCore", "EdgeKV", "MCP", "OAuth", "Schwab"],
             swiftSettings: strict),
         // The fake Schwab: OAuth, Trader and Market Data APIs, order simulation, fault injection.
         .target(
@@ -77,7 +90,7 @@ let package = Package(
             name: "schwab-mcp",
             dependencies: [
                 "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "SessionHost",
-                "SchwabSandbox", "Router", "Supervisor",
+                "Schwab", "SchwabTools", "SchwabSandbox", "Router", "Supervisor",
             ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.
@@ -114,6 +127,17 @@ let package = Package(
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SchwabTests",
+            dependencies: ["Schwab", "OAuth", "SchwabSandbox", "EdgeKV", "EdgeNet", "EdgeHTTP", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SchwabToolsTests",
+            dependencies: [
+                "SchwabTools", "Schwab", "MCP", "OAuth", "SchwabSandbox", "EdgeKV", "EdgeNet", "EdgeHTTP",
+                "TestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SchwabSandboxTests",

@@ -34,14 +34,15 @@ public final class MCPObject: DurableObject {
         { MCPObject(settings: settings) }
     }
 
-    /// Builds the endpoint over this object's storage, serving the user named by the router's
-    /// `userId` prop (the object id when absent).
+    /// Builds the endpoint over this object's storage, serving the user the router's props name
+    /// (`MCPObjectIdentity`) with the tools `settings.tools` gives that user.
     public func initialize(context: ObjectContext) async throws {
-        let user = context.props["userId"] ?? context.address.id
+        let identity = MCPObjectIdentity(props: context.props, objectID: context.address.id)
+        let user = identity.userId
         let server = settings.server
         endpoint = MCPEndpoint(
             configuration: .init(
-                server: server, tools: try ToolCatalog([BuiltinTools.status(server: server), BuiltinTools.echo]),
+                server: server, tools: try ToolCatalog(await settings.tools(identity, server)),
                 store: ObjectSessionStore(storage: context.storage), allowedHosts: settings.allowedHosts,
                 allowedOrigins: settings.allowedOrigins, user: { _ in user }, keyPrefix: Self.sessionPrefix,
                 logger: settings.logger))

@@ -16,18 +16,35 @@ public struct MCPObjectSettings: Sendable {
     public var allowedOrigins: [String]
     /// Where the endpoint reports store failures (never session ids).
     public var logger: Logger?
+    /// The tools one object offers its user, built when the object activates. The default is
+    /// the built-in `status` and `echo`; the host process installs the Schwab tools here.
+    public var tools: ToolProvider
+
+    /// Builds the tool list for one object's user; `server` is what `status` reports.
+    public typealias ToolProvider = @Sendable (MCPObjectIdentity, MCPServerInfo) async throws -> [ToolDeclaration]
+
+    /// The built-in tools only: `status` and `echo`.
+    public static let builtinTools: ToolProvider = { _, server in
+        [BuiltinTools.status(server: server), BuiltinTools.echo]
+    }
 
     /// Settings from their parts.
-    public init(server: MCPServerInfo, allowedHosts: [String], allowedOrigins: [String], logger: Logger? = nil) {
+    public init(
+        server: MCPServerInfo, allowedHosts: [String], allowedOrigins: [String], logger: Logger? = nil,
+        tools: @escaping ToolProvider = MCPObjectSettings.builtinTools
+    ) {
         self.server = server
         self.allowedHosts = allowedHosts
         self.allowedOrigins = allowedOrigins
         self.logger = logger
+        self.tools = tools
     }
 
     /// Settings for a deployment reachable at `publicURL` (`scheme://host[:port][/...]`): that
     /// authority and origin, plus loopback names on any port for local clients.
-    public init(publicURL: String, logger: Logger? = nil) {
+    public init(
+        publicURL: String, logger: Logger? = nil, tools: @escaping ToolProvider = MCPObjectSettings.builtinTools
+    ) {
         var hosts = ["127.0.0.1", "localhost", "[::1]"]
         var origins: [String] = []
         if let range = publicURL.range(of: "://") {
@@ -43,6 +60,6 @@ public struct MCPObjectSettings: Sendable {
             server: MCPServerInfo(
                 name: "schwab-mcp", title: "Schwab MCP", version: "0.1.0",
                 instructions: "Schwab brokerage tools. Start with `status` to see the session and server state."),
-            allowedHosts: hosts, allowedOrigins: origins, logger: logger)
+            allowedHosts: hosts, allowedOrigins: origins, logger: logger, tools: tools)
     }
 }
