@@ -152,11 +152,13 @@ public final class SchwabClient: Sendable {
         if let body = request.body {
             headers.add("Accept", "application/json")
             var upstream = UpstreamRequest.json(method: request.method, url: url, value: body, headers: headers)
-            upstream.method = request.method
+            upstream.freshConnection = !request.isIdempotentRead
             return upstream
         }
         headers.add("Accept", "application/json")
-        return UpstreamRequest(method: request.method, url: url, headers: headers)
+        // Orders go out on a connection of their own, so libcurl cannot re-send them on its own.
+        return UpstreamRequest(
+            method: request.method, url: url, headers: headers, freshConnection: !request.isIdempotentRead)
     }
 
     /// The successful answer: JSON body (`.null` when empty), correlation id, Location, order id.
