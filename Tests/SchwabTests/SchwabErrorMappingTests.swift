@@ -23,6 +23,14 @@ import Testing
         #expect(error.description.contains("corr-1") && error.description.hasPrefix(code))
     }
 
+    @Test func aRateLimitNamesTheWaitSchwabAskedFor() {
+        let asked = SchwabErrorMapping.map(
+            status: 429, body: [], correlationId: nil, what: "GET /quotes", retryAfter: "60")
+        #expect(asked.message.hasSuffix("Schwab asked to wait 60 s."))
+        let unsaid = SchwabErrorMapping.map(status: 429, body: [], correlationId: nil, what: "GET /quotes")
+        #expect(unsaid.message.hasSuffix("Wait a minute and try again."))
+    }
+
     @Test func traderServiceErrorMessagesAreQuoted() {
         let body = Array(#"{"message":"Invalid order","errors":["quantity must be positive"]}"#.utf8)
         let error = SchwabErrorMapping.map(

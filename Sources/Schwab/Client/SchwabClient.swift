@@ -104,9 +104,11 @@ public final class SchwabClient: Sendable {
                         attempts: state.attempts, cached: false)
                     return response
                 }
-                outcome = .status(answer.status, retryAfter: answer.header("Retry-After"))
+                let retryAfter = answer.header("Retry-After")
+                outcome = .status(answer.status, retryAfter: retryAfter)
                 failure = SchwabErrorMapping.map(
-                    status: answer.status, body: answer.body, correlationId: correlationId, what: what)
+                    status: answer.status, body: answer.body, correlationId: correlationId, what: what,
+                    retryAfter: retryAfter)
             } catch let error as UpstreamError {
                 outcome = .transport(error.kind)
                 failure = SchwabErrorMapping.map(error, what: what)
