@@ -88,8 +88,11 @@ public final class SchwabClient: Sendable {
         do {
             token = try await tokens.current()
         } catch {
-            logFailure(request, kind: .signInRequired, status: nil, correlationId: nil, started: started, attempts: 0)
-            throw SchwabErrorMapping.map(error, what: what)
+            let mapped = SchwabErrorMapping.map(error, what: what)
+            logFailure(
+                request, kind: mapped.kind, status: nil, correlationId: mapped.correlationId, started: started,
+                attempts: 0)
+            throw mapped
         }
         while true {
             let outcome: SchwabRetryPolicy.Outcome
