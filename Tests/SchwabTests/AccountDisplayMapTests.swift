@@ -43,7 +43,8 @@ struct AccountDisplayMapTests {
     @Test("two accounts that would show alike get their last four digits")
     func duplicates() {
         let numbers: JSONValue = [
-            ["accountNumber": "11112678", "hashValue": "H1H1H1H1"], ["accountNumber": "22223678", "hashValue": "H2H2H2H2"],
+            ["accountNumber": "11112678", "hashValue": "H1H1H1H1"],
+            ["accountNumber": "22223678", "hashValue": "H2H2H2H2"],
         ]
         let preference: JSONValue = [
             "accounts": [
@@ -84,7 +85,8 @@ struct AccountDisplayMapTests {
     @Test("digits two accounts share are ambiguous and the error names both")
     func ambiguous() {
         let numbers: JSONValue = [
-            ["accountNumber": "10000111", "hashValue": "HASHONE1"], ["accountNumber": "20000111", "hashValue": "HASHTWO2"],
+            ["accountNumber": "10000111", "hashValue": "HASHONE1"],
+            ["accountNumber": "20000111", "hashValue": "HASHTWO2"],
         ]
         let preference: JSONValue = [
             "accounts": [
