@@ -5,7 +5,7 @@
 public enum OrderLimits {
     /// Nil when `summary` is within `settings`, else the refusal naming the limit it breaks.
     public static func check(_ summary: OrderSummary, _ settings: TradingSettings) -> TradingError? {
-        guard let order = summary.order else { return nil }
+        guard summary.action != .cancel, let order = summary.order else { return nil }
         let legs = order.allLegs
         if let allowed = settings.allowedAssetTypes {
             for leg in legs where !allowed.contains(leg.assetType) {

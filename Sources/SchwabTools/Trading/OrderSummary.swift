@@ -108,10 +108,10 @@ public struct OrderSummary: Sendable, Equatable {
         switch action {
         case .place: lines = ["Place this order in account \(account):"]
         case .replace: lines = ["Replace order \(orderId ?? "?") in account \(account) with:"]
-        case .cancel: lines = ["Cancel order \(orderId ?? "?") in account \(account)."]
+        case .cancel: lines = ["Cancel order \(orderId ?? "?") in account \(account)" + (order == nil ? "." : ":")]
         }
         if let order { Self.describe(order, indent: "  ", into: &lines) }
-        if order != nil {
+        if order != nil && action != .cancel {
             let sells = order?.allLegs.allSatisfy { !$0.isBuy } ?? false
             let word = sells ? "Estimated proceeds" : "Estimated cost"
             lines.append(
