@@ -13,6 +13,7 @@ let commands: [Subcommand] = [
     ServeHTTPCommand.subcommand,
     RouterCommand.subcommand,
     UpCommand.subcommand,
+    AuditCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))
