@@ -14,6 +14,7 @@ let commands: [Subcommand] = [
     RouterCommand.subcommand,
     GrantsCommand.subcommand,
     UpCommand.subcommand,
+    AuditCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))
