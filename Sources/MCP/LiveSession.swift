@@ -126,7 +126,9 @@ final class LiveSession: Sendable {
 
     /// Sends a server-to-client request on `channel` (an SSE stream or the stdio output) and awaits the answer; a cancelled call
     /// stops waiting with an error.
-    func request(method: String, params: JSONValue, on channel: any MCPMessageSink) async -> Result<JSONValue, JSONRPCError> {
+    func request(
+        method: String, params: JSONValue, on channel: any MCPMessageSink
+    ) async -> Result<JSONValue, JSONRPCError> {
         let id = state.withLock { $0.session.beginOutgoing(method: method) }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: Reply) in
