@@ -124,8 +124,8 @@ final class LiveSession: Sendable {
         for channel in channels { channel.close() }
     }
 
-    /// Sends a server-to-client request on `channel` (an SSE stream or the stdio output) and awaits the answer; a cancelled call
-    /// stops waiting with an error.
+    /// Sends a server-to-client request on `channel` (an SSE stream or the stdio output) and
+    /// awaits the answer; a cancelled call stops waiting with an error.
     func request(
         method: String, params: JSONValue, on channel: any MCPMessageSink
     ) async -> Result<JSONValue, JSONRPCError> {

@@ -75,7 +75,7 @@ public final class StdioServer: Sendable {
             body = try JSONRPCMessage.decodeBody(line)
         } catch {
             configuration.logger?.warn(
-                "stdio: unreadable message answered with an error", [("code", .int(error.code))])
+                "stdio: unreadable message answered with an error", [("jsonrpc_error", .int(error.code))])
             output.publish(error.response)
             return
         }

@@ -13,6 +13,7 @@ let commands: [Subcommand] = [
     ServeHTTPCommand.subcommand,
     RouterCommand.subcommand,
     UpCommand.subcommand,
+    StdioCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))
