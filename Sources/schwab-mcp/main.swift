@@ -14,6 +14,7 @@ let commands: [Subcommand] = [
     RouterCommand.subcommand,
     UpCommand.subcommand,
     StdioCommand.subcommand,
+    LoginCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))
