@@ -127,6 +127,36 @@ class Stack:
             self.remember("derived key", b64url(key))
         self.child = None
         self.stopped = False
+        self._peer = 1
+
+    def address(self):
+        """A fresh loopback source address (127.0.0.2 ... 127.0.0.250, then round again).
+
+        The auth endpoints rate-limit per client IP (30 requests, 30 a minute): each helper call
+        comes from its own address so the suite's own traffic is never limited, except where a test
+        means to be (test_oauth_attacks.py's rate-limit test uses one address on purpose)."""
+        self._peer = self._peer % 249 + 1
+        return f"127.0.0.{self._peer + 1}"
+
+    def http(self, address=None, **kwargs):
+        """A synchronous client from `address` (default: a fresh one); never follows redirects."""
+        transport = httpx2.HTTPTransport(local_address=address or self.address())
+        return httpx2.Client(transport=transport, follow_redirects=False, timeout=kwargs.pop("timeout", 15), **kwargs)
+
+    def async_http(self, **kwargs):
+        transport = httpx2.AsyncHTTPTransport(local_address=self.address())
+        return httpx2.AsyncClient(transport=transport, **kwargs)
+
+    def request(self, method, path_or_url, address=None, **kwargs):
+        url = path_or_url if path_or_url.startswith("http") else self.url + path_or_url
+        with self.http(address) as client:
+            return client.request(method, url, **kwargs)
+
+    def get(self, path_or_url, **kwargs):
+        return self.request("GET", path_or_url, **kwargs)
+
+    def post(self, path_or_url, **kwargs):
+        return self.request("POST", path_or_url, **kwargs)
 
     def remember(self, kind, value):
         if value:
@@ -216,20 +246,30 @@ class Stack:
         plain = AESGCM(key).decrypt(sealed[:12], sealed[12:], name.encode())
         return sealed, json.loads(plain)
 
+    def remember_schwab_tokens(self):
+        """Decrypts every Schwab token record in KV and remembers the tokens as secrets."""
+        for name in self.kv_keys("token:"):
+            found = self.schwab_tokens(name[len("token:"):])
+            if found:
+                sealed, tokens = found
+                for field in ("access_token", "refresh_token", "id_token"):
+                    value = tokens.get(field)
+                    self.remember("schwab " + field.replace("_", " "), value)
+                    assert not value or value.encode() not in sealed, "a Schwab token is stored in clear"
+
     # The sandbox's admin API (the token reached it through the supervisor's environment).
 
     def sandbox_users(self):
-        response = httpx2.get(self.sandbox + "/admin/users",
-                              headers={"Authorization": "Bearer " + self.admin_token}, timeout=10)
+        response = self.get(self.sandbox + "/admin/users", headers={"Authorization": "Bearer " + self.admin_token})
         assert response.status_code == 200, response.text
         return {u["login"]: u for u in response.json()["users"]}
 
     # Raw OAuth calls.
 
     def register(self, redirect_uris=(REDIRECT,), name="e2e attack client", method="client_secret_post"):
-        response = httpx2.post(self.url + "/register", json={
+        response = self.post("/register", json={
             "redirect_uris": list(redirect_uris), "client_name": name, "token_endpoint_auth_method": method,
-            "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"]}, timeout=10)
+            "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"]})
         assert response.status_code == 201, response.text
         client = response.json()
         self.remember("client secret", client.get("client_secret"))
@@ -247,7 +287,7 @@ class Stack:
         if client.get("client_secret"):
             body["client_secret"] = client["client_secret"]
         body.update(form)
-        response = httpx2.post(self.url + "/token", data=body, timeout=10)
+        response = self.post("/token", data=body)
         if response.status_code == 200:
             self.remember_tokens(response.json())
         return response
@@ -277,7 +317,25 @@ class Stack:
         sent.update(headers or {})
         body = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}}
-        return httpx2.post(self.url + path, json=body, headers=sent, timeout=10, **kwargs)
+        return self.post(path, json=body, headers=sent, **kwargs)
+
+    def sse_get(self, token, path="/sse"):
+        """Opens the legacy SSE stream with `token` and returns the response head only."""
+        headers = {"Accept": "text/event-stream"}
+        if token is not None:
+            headers["Authorization"] = "Bearer " + token
+        with self.http() as client:
+            with client.stream("GET", self.url + path, headers=headers) as response:
+                response.status_code  # the head is enough; the stream is closed unread
+                if response.status_code != 200:
+                    response.read()
+                return response
+
+    def revoke(self, client, token, **extra):
+        form = {"token": token, "client_id": client["client_id"], **extra}
+        if client.get("client_secret"):
+            form["client_secret"] = client["client_secret"]
+        return self.post("/revoke", data=form)
 
 
 # MARK: A headless browser
@@ -329,7 +387,7 @@ class HeadlessBrowser:
         self.approve = approve
         self.hops = []
         self.pages = []
-        self.client = httpx2.Client(follow_redirects=False, timeout=20)
+        self.client = stack.http(timeout=20)
 
     def close(self):
         self.client.close()
@@ -379,6 +437,8 @@ class HeadlessBrowser:
                 if url.startswith(self.redirect):
                     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
                     query["url"] = url
+                    if any(urlsplit(hop[1]).path == "/callback" for hop in self.hops):
+                        self.stack.remember_schwab_tokens()
                     return query
                 response = self.get(url)
                 if response.status_code == 200 and "<form" in response.text:

@@ -89,8 +89,8 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
     provider = OAuthClientProvider(server_url, metadata, storage, sign_in.on_redirect, sign_in.on_callback)
 
     def client_factory(headers=None, timeout=None, auth=None):
-        return httpx2.AsyncClient(headers=headers, timeout=timeout or httpx2.Timeout(30, read=300), auth=auth,
-                                  event_hooks=sign_in.hooks)
+        return stack.async_http(headers=headers, timeout=timeout or httpx2.Timeout(30, read=300), auth=auth,
+                                event_hooks=sign_in.hooks)
 
     async def session_calls(client):
         tools = {t.name for t in (await client.list_tools()).tools}
@@ -102,7 +102,7 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
         target = sse_client(server_url, auth=provider, httpx_client_factory=client_factory)
         http = None
     else:
-        http = httpx2.AsyncClient(auth=provider, event_hooks=sign_in.hooks, timeout=httpx2.Timeout(30, read=300))
+        http = stack.async_http(auth=provider, event_hooks=sign_in.hooks, timeout=httpx2.Timeout(30, read=300))
         target = streamable_http_client(server_url, http_client=http)
     try:
         async with Client(target, mode="legacy") as client:
@@ -142,9 +142,8 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
             assert grant["refresh_hash"] == token_hash(first.refresh_token)
             # Bound to this endpoint: the same token at the other MCP endpoint is someone else's audience.
             other = "/sse" if path == "/mcp" else "/mcp"
-            refused = stack.mcp_post(first.access_token, other) if other == "/mcp" else httpx2.get(
-                stack.url + other, headers={"Authorization": "Bearer " + first.access_token,
-                                            "Accept": "text/event-stream"}, timeout=10)
+            refused = stack.mcp_post(first.access_token, other) if other == "/mcp" else stack.sse_get(
+                first.access_token)
             assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["www-authenticate"]
 
             # Refresh: the client believes its token expired; it refreshes, and the server rotates.
@@ -164,13 +163,11 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
 
             # Revocation (RFC 7009): the token dies at once; the client's next request gets 401,
             # and the SDK signs in again (a second walk) and carries on.
-            revoke = httpx2.post(stack.url + "/revoke", data={
-                "token": second.access_token, "client_id": client_info.client_id,
-                "client_secret": client_info.client_secret or ""}, timeout=10)
+            revoke = stack.revoke({"client_id": client_info.client_id, "client_secret": client_info.client_secret},
+                                  second.access_token)
             assert revoke.status_code == 200, revoke.text
-            gone = stack.mcp_post(second.access_token, "/mcp") if path == "/mcp" else httpx2.get(
-                stack.url + "/sse", headers={"Authorization": "Bearer " + second.access_token,
-                                             "Accept": "text/event-stream"}, timeout=10)
+            gone = stack.mcp_post(second.access_token, "/mcp") if path == "/mcp" else stack.sse_get(
+                second.access_token)
             assert gone.status_code == 401, gone.text
             assert _structured(await client.call_tool("echo", {"message": "again"})) == {"message": "again"}
             assert len(sign_in.walks) == 2, "after revocation the client signs in again"
