@@ -12,6 +12,7 @@ let commands: [Subcommand] = [
     MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,
     RouterCommand.subcommand,
+    GrantsCommand.subcommand,
     UpCommand.subcommand,
 ]
 
