@@ -226,8 +226,8 @@ class Stack:
         raw = self.kv_get(key)
         return None if raw is None else json.loads(raw)
 
-    def kv_keys(self, prefix):
-        listed = json.loads(self.kv("list", NAMESPACE, "--prefix", prefix).stdout)
+    def kv_keys(self, prefix, namespace=NAMESPACE):
+        listed = json.loads(self.kv("list", namespace, "--prefix", prefix).stdout)
         return [k["name"] for k in listed["keys"]]
 
     def kv_put_json(self, key, value, ttl=600):
@@ -412,7 +412,9 @@ class HeadlessBrowser:
         return self._record(self.client.get(url, **kwargs))
 
     def post(self, url, data, **kwargs):
-        return self._record(self.client.post(url, data=data, **kwargs))
+        """Posts `data` (pairs, in order, as a browser sends a form) form-encoded."""
+        return self._record(self.client.post(url, content=urlencode(list(data)), headers={
+            "Content-Type": "application/x-www-form-urlencoded"}, **kwargs))
 
     def submit(self, page_url, page):
         """Submits the one form on `page` as a person would: approve/deny on ours, log in on the sandbox's."""

@@ -371,9 +371,14 @@ def test_a_rotated_refresh_token_dies_once_its_successor_is_used(oauth_stack):
     retry = refresh(r1)
     assert retry.status_code == 200
     r3 = retry.json()["refresh_token"]
-    assert refresh(r3).status_code == 200  # the newest one is used: every older one is dead now
-    for dead in (r1, r2, r3):
+    used = refresh(r3)  # the newest one is used: every older one is dead now
+    assert used.status_code == 200
+    for dead in (r1, r2):
         _refused(refresh(dead), 400, "invalid_grant", leaked=[dead])
+    r4 = used.json()["refresh_token"]
+    assert refresh(r4).status_code == 200
+    _refused(refresh(r3), 400, "invalid_grant", leaked=[r3])
+    stack.remember("refresh token", r4)
 
 
 # MARK: Where tokens may travel
@@ -425,3 +430,20 @@ def test_the_auth_endpoints_rate_limit_each_address(oauth_stack):
     assert int(limited.headers["retry-after"]) > 0
     # Another address is not affected.
     assert stack.token(client, grant_type="refresh_token", refresh_token="x").status_code == 400
+
+
+@pytest.mark.parametrize("body", [
+    '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"placeOrder","arguments":{}}}',
+    '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"place\\u004frder","arguments":{}}}',
+    '[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"cancelOrder","arguments":{}}}]',
+])
+def test_order_tools_need_the_trade_scope(oauth_stack, body):
+    stack = oauth_stack
+    _, tokens, _ = stack.authorized()
+    assert tokens["scope"] == "read"
+    response = stack.post("/mcp", content=body, headers={
+        "Authorization": "Bearer " + tokens["access_token"], "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream"})
+    _refused(response, 403, "insufficient_scope", leaked=[tokens["access_token"]])
+    challenge = response.headers["www-authenticate"]
+    assert 'error="insufficient_scope"' in challenge and "trade" in challenge.split('scope="')[1].split('"')[0]

