@@ -6,6 +6,7 @@ same rules on the pure types; these go through sockets, the router's routing and
 """
 
 import json
+import subprocess
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -215,6 +216,28 @@ def test_a_tampered_forged_expired_or_replayed_state_is_refused(oauth_stack):
     assert _new_keys(stack, "code:", codes) == {"code:" + token_hash(ours)}
 
 
+def test_a_denial_at_schwab_goes_back_to_the_client_as_access_denied(oauth_stack):
+    stack = oauth_stack
+    client = stack.register()
+    _, query = _to_callback(stack, client)
+    codes = set(stack.kv_keys("code:"))
+    response = stack.get("/callback", params={"state": query["state"], "error": "access_denied"})
+    answer = _redirected_error(response, "access_denied")
+    assert answer["iss"] == stack.url
+    assert not _new_keys(stack, "code:", codes)
+
+
+def test_the_user_can_deny_on_the_approval_page(oauth_stack):
+    stack = oauth_stack
+    client = stack.register()
+    _, challenge = pkce()
+    walk = HeadlessBrowser(stack, REDIRECT, approve=False)
+    final = walk.run(stack.authorize_url(client, challenge))
+    assert final["error"] == "access_denied" and final["state"] == "st-1" and final["iss"] == stack.url
+    assert "code" not in final
+    assert not any(stack.sandbox in hop[1] for hop in walk.hops), "a denial must not continue to Schwab"
+
+
 # MARK: The approval page, its CSRF field and the approval cookie
 
 
@@ -379,6 +402,30 @@ def test_a_rotated_refresh_token_dies_once_its_successor_is_used(oauth_stack):
     assert refresh(r4).status_code == 200
     _refused(refresh(r3), 400, "invalid_grant", leaked=[r3])
     stack.remember("refresh token", r4)
+
+
+def test_an_operator_lists_and_revokes_grants(oauth_stack):
+    stack = oauth_stack
+    client, tokens, _ = stack.authorized()
+    grant_id = tokens["access_token"].split(".")[0]
+
+    def grants(*args):
+        return subprocess.run(
+            [stack.binary, "grants", "--socket", stack.socket_dir + "/kv.sock", *args], capture_output=True,
+            cwd=stack.folder, timeout=30, text=True)
+
+    listed = grants("list")
+    assert listed.returncode == 0, listed.stderr
+    mine = [json.loads(line) for line in listed.stdout.splitlines() if grant_id in line]
+    assert len(mine) == 1 and mine[0]["client_id"] == client["client_id"], listed.stdout
+    assert tokens["access_token"] not in listed.stdout and tokens["refresh_token"] not in listed.stdout
+    assert tokens["refresh_token"].split(".")[1] not in listed.stdout
+    revoked = grants("revoke", grant_id)
+    assert revoked.returncode == 0, revoked.stderr
+    _refused(stack.mcp_post(tokens["access_token"]), 401, "invalid_token")
+    _refused(stack.token(client, grant_type="refresh_token", refresh_token=tokens["refresh_token"]), 400,
+             "invalid_grant")
+    assert grants("revoke", grant_id).returncode == 1, "revoking an unknown grant must say so"
 
 
 # MARK: Where tokens may travel
