@@ -32,7 +32,7 @@ public final class SchwabClient: Sendable {
         self.tokens = tokens
         self.logger = logger.named("schwab")
         self.options = options
-        cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity))
+        cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity, maxBytes: options.cacheMaxBytes))
         cacheSwitch = Atomic(options.cacheEnabled)
     }
 
@@ -66,9 +66,9 @@ public final class SchwabClient: Sendable {
                 cached: true)
             return hit
         }
-        let response = try await exchange(request, started: started)
+        let (response, size) = try await exchange(request, started: started)
         if let cacheKey, let ttl = request.cache.seconds, cacheEnabled {
-            cache.withLock { $0.store(response, key: cacheKey, ttl: ttl, now: options.now()) }
+            cache.withLock { $0.store(response, key: cacheKey, ttl: ttl, now: options.now(), size: size) }
         }
         return response
     }
@@ -79,8 +79,10 @@ public final class SchwabClient: Sendable {
         return SchwabResponseCache.key(request)
     }
 
-    /// Attempts until success or the retry policy gives up.
-    private func exchange(_ request: SchwabRequest, started: Double) async throws(SchwabAPIError) -> SchwabResponse {
+    /// Attempts until success or the retry policy gives up; returns the answer and its body size.
+    private func exchange(
+        _ request: SchwabRequest, started: Double
+    ) async throws(SchwabAPIError) -> (SchwabResponse, Int) {
         let what = "\(request.method.rawValue) \(SchwabURL.redactedPath(request.path))"
         let url = SchwabURL.url(apiBase: apiBase, request)
         var state = SchwabRetryPolicy.State()
@@ -105,7 +107,7 @@ public final class SchwabClient: Sendable {
                     log(
                         request, status: answer.status, correlationId: correlationId, started: started,
                         attempts: state.attempts, cached: false)
-                    return response
+                    return (response, answer.body.count)
                 }
                 let retryAfter = answer.header("Retry-After")
                 outcome = .status(answer.status, retryAfter: retryAfter)
@@ -116,6 +118,9 @@ public final class SchwabClient: Sendable {
                 outcome = .transport(error.kind)
                 failure = SchwabErrorMapping.map(error, what: what)
             } catch let error as SchwabAPIError {
+                logFailure(
+                    request, kind: error.kind, status: error.status, correlationId: error.correlationId,
+                    started: started, attempts: state.attempts)
                 throw error
             } catch {
                 throw SchwabAPIError(.networkError, message: "Unexpected failure for \(what); try again.")
