@@ -12,7 +12,11 @@ let commands: [Subcommand] = [
     MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,
     RouterCommand.subcommand,
+    GrantsCommand.subcommand,
     UpCommand.subcommand,
+    AuditCommand.subcommand,
+    StdioCommand.subcommand,
+    LoginCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))
