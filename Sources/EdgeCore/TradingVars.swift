@@ -47,7 +47,9 @@ public struct TradingVars: Sendable, Equatable {
         result.maxQuantity = positive("MAX_ORDER_QUANTITY", vars, unit: "shares or contracts", &problems)
         result.maxNotional = positive("MAX_ORDER_NOTIONAL", vars, unit: "US dollars", &problems)
         if let text = vars["ALLOWED_ASSET_TYPES"]?.trimmed, !text.isEmpty {
-            let names = text.split(separator: ",").map { String($0).trimmed.uppercased() }
+            let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0).trimmed.uppercased()
+            }
             let unknown = names.filter { !assetTypes.contains($0) }
             if names.contains("") || !unknown.isEmpty {
                 let hint = unknown.contains("ETF") ? " (ETFs trade as EQUITY)" : ""

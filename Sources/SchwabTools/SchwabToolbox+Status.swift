@@ -35,6 +35,6 @@ extension SchwabToolbox {
 
     /// The order tools (owned by the trading part), listed only when trading is on.
     static func tradingTools(_ env: SchwabToolEnvironment) -> [ToolDeclaration] {
-        []
+        TradingTools.tools(env)
     }
 }
