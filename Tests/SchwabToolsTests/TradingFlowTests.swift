@@ -230,6 +230,23 @@ struct TradingFlowTests {
         #expect(events.first == "placeOrder:refused_invalid")
     }
 
+    @Test("a 503 on placing is reported and never retried: no order appears")
+    func serverErrorNotRetried() async throws {
+        let world = try await TradingWorld()
+        let fault = try await TradingWorld.curl(
+            world.port, "POST", "/admin/faults", token: TradingWorld.adminToken,
+            json: "{\"pathPattern\":\"/trader/v1/accounts/*/orders\",\"method\":\"POST\",\"status\":503,\"count\":1}")
+        #expect(fault.status == 200 || fault.status == 201, "\(fault.text)")
+        let result = try await world.call("placeOrder", Self.order(world), asker: Self.accept)
+        #expect(result.isError)
+        #expect(result.text.contains("not retried"), "\(result.text)")
+        #expect(try await world.newOrders().isEmpty)
+        #expect(
+            try await Self.events(world) == [
+                "placeOrder:confirmation_requested", "placeOrder:confirmed", "placeOrder:schwab_error",
+            ])
+    }
+
     @Test("the audit log holds every step in order, and schwab-mcp audit prints it without account numbers")
     func auditCommand() async throws {
         let world = try await TradingWorld(settings: TradingSettings(enabled: true, maxQuantity: 50))
