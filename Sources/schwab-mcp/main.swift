@@ -15,6 +15,8 @@ let commands: [Subcommand] = [
     GrantsCommand.subcommand,
     UpCommand.subcommand,
     AuditCommand.subcommand,
+    StdioCommand.subcommand,
+    LoginCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))

@@ -17,4 +17,16 @@ public enum SchwabCachePolicy: Sendable, Hashable {
         case .ttl(let seconds): seconds > 0 ? seconds : nil
         }
     }
+
+    /// Quotes: a few seconds, enough to absorb a model asking twice in one turn.
+    public static let quotes = SchwabCachePolicy.ttl(seconds: 5)
+    /// Option chains, expiration chains, movers and price history: prices move, but not per call.
+    public static let marketSnapshots = SchwabCachePolicy.ttl(seconds: 15)
+    /// Market hours: fixed for the day; 15 minutes keeps the session open/closed flag honest.
+    public static let marketHours = SchwabCachePolicy.ttl(seconds: 900)
+    /// Instrument searches and CUSIP lookups: reference data that changes rarely.
+    public static let instruments = SchwabCachePolicy.ttl(seconds: 3600)
+    /// Account numbers and user preference (the account display map): change only when the user
+    /// links an account or renames one.
+    public static let accountMap = SchwabCachePolicy.ttl(seconds: 600)
 }

@@ -88,8 +88,11 @@ public final class SchwabClient: Sendable {
         do {
             token = try await tokens.current()
         } catch {
-            logFailure(request, kind: .signInRequired, status: nil, correlationId: nil, started: started, attempts: 0)
-            throw SchwabErrorMapping.map(error, what: what)
+            let mapped = SchwabErrorMapping.map(error, what: what)
+            logFailure(
+                request, kind: mapped.kind, status: nil, correlationId: mapped.correlationId, started: started,
+                attempts: 0)
+            throw mapped
         }
         while true {
             let outcome: SchwabRetryPolicy.Outcome
@@ -104,9 +107,11 @@ public final class SchwabClient: Sendable {
                         attempts: state.attempts, cached: false)
                     return response
                 }
-                outcome = .status(answer.status, retryAfter: answer.header("Retry-After"))
+                let retryAfter = answer.header("Retry-After")
+                outcome = .status(answer.status, retryAfter: retryAfter)
                 failure = SchwabErrorMapping.map(
-                    status: answer.status, body: answer.body, correlationId: correlationId, what: what)
+                    status: answer.status, body: answer.body, correlationId: correlationId, what: what,
+                    retryAfter: retryAfter)
             } catch let error as UpstreamError {
                 outcome = .transport(error.kind)
                 failure = SchwabErrorMapping.map(error, what: what)
@@ -152,11 +157,13 @@ public final class SchwabClient: Sendable {
         if let body = request.body {
             headers.add("Accept", "application/json")
             var upstream = UpstreamRequest.json(method: request.method, url: url, value: body, headers: headers)
-            upstream.method = request.method
+            upstream.freshConnection = !request.isIdempotentRead
             return upstream
         }
         headers.add("Accept", "application/json")
-        return UpstreamRequest(method: request.method, url: url, headers: headers)
+        // Orders go out on a connection of their own, so libcurl cannot re-send them on its own.
+        return UpstreamRequest(
+            method: request.method, url: url, headers: headers, freshConnection: !request.isIdempotentRead)
     }
 
     /// The successful answer: JSON body (`.null` when empty), correlation id, Location, order id.

@@ -9,7 +9,9 @@ public enum SchwabErrorMapping {
     /// The error for a non-2xx answer. `body` is Schwab's error body in any of its shapes:
     /// Trader's ServiceError `{message, errors: [string]}`, Market Data's ErrorResponse
     /// `{errors: [{status, title, detail, source}]}` (reference/schwab-api.md §3, §4), or none.
-    public static func map(status: Int, body: [UInt8], correlationId: String?, what: String) -> SchwabAPIError {
+    public static func map(
+        status: Int, body: [UInt8], correlationId: String?, what: String, retryAfter: String? = nil
+    ) -> SchwabAPIError {
         let detail = schwabMessage(in: body)
         let said = detail.map { " Schwab said: \($0)" } ?? ""
         let kind: SchwabAPIError.Kind
@@ -31,8 +33,10 @@ public enum SchwabErrorMapping {
             message = "Schwab found nothing for \(what).\(said) Check the account, order or symbol."
         case 429:
             kind = .rateLimited
+            let wait = retryAfter.flatMap(SchwabRetryPolicy.retryAfterSeconds).map { "Schwab asked to wait \($0) s." }
             message =
-                "Schwab's rate limit was hit for \(what) (about 120 calls a minute; 2-4 order changes a second). Wait a minute and try again."
+                "Schwab's rate limit was hit for \(what) (about 120 calls a minute; 2-4 order changes a second). "
+                + (wait ?? "Wait a minute and try again.")
         case 500...599:
             kind = .serverError
             message = "Schwab failed with HTTP \(status) on \(what).\(said) Try again shortly."

@@ -33,6 +33,14 @@ public struct SchwabRequest: Sendable {
         self.cache = cache
     }
 
+    /// A GET: `SchwabRequest(.marketData, "/quotes", query: ...)` (Swift cannot skip the
+    /// unlabeled method of the full initializer, so reads have this one).
+    public init(
+        _ service: SchwabService, _ path: String, query: [(String, String)] = [], cache: SchwabCachePolicy = .none
+    ) {
+        self.init(.get, service, path, query: query, body: nil, cache: cache)
+    }
+
     /// Whether repeating the request cannot act twice (RFC 9110 §9.2.2): only reads are retried
     /// after a 5xx or a broken connection. Orders never are.
     public var isIdempotentRead: Bool { method == .get || method == .head }
