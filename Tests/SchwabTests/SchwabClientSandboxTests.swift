@@ -75,6 +75,31 @@ import Testing
         #expect(d1.correlationId != d2.correlationId && disabled.cacheStats.hits == 0)
     }
 
+    @Test func identicalCacheableReadsInFlightShareOneCallToSchwab() async throws {
+        let world = try await SchwabWorld()
+        try await world.signIn()
+        let client = world.client()
+        // The first call to reach Schwab is slow, so the others arrive while it is in flight.
+        try await world.admin(
+            .post, "/admin/faults", ["pathPattern": "/marketdata/v1/quotes", "latencyMs": 500, "count": 1])
+        let quotes = SchwabRequest(.marketData, "/quotes", query: [("symbols", "MSFT")], cache: .quotes)
+        let ids = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<6 { group.addTask { try await client.send(quotes).correlationId } }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(ids.count == 6 && Set(ids).count == 1 && ids[0] != nil)
+        #expect(client.cacheStats.entries == 1)
+        // Uncacheable reads are never shared: each is its own call.
+        try await world.admin(
+            .post, "/admin/faults", ["pathPattern": "/marketdata/v1/quotes", "latencyMs": 300, "count": 1])
+        let fresh = SchwabRequest(.marketData, "/quotes", query: [("symbols", "MSFT")])
+        let freshIds = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<3 { group.addTask { try await client.send(fresh).correlationId } }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(Set(freshIds).count == 3)
+    }
+
     @Test func a401MidSessionIsRecoveredByExactlyOneRefreshEvenForConcurrentCalls() async throws {
         let world = try await SchwabWorld()
         let original = try await world.signIn()

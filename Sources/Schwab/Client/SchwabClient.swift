@@ -7,7 +7,9 @@ import Synchronization
 /// Schwab's Trader and Market Data APIs for one user (one per MCP object): sends a
 /// `SchwabRequest` with the user's bearer token, maps failures to `SchwabAPIError`, refreshes
 /// the token once on 401, backs off on 429 and transient failures (`SchwabRetryPolicy`), and
-/// keeps this user's cache of answers the caller allowed to be cached.
+/// keeps this user's cache of answers the caller allowed to be cached. Identical cacheable reads
+/// in flight at once share one call (a caller waiting on a shared call is not cancelled with it;
+/// the call ends within the upstream timeouts).
 ///
 /// Every call logs one line (`schwab call`): method, API, path with account hashes redacted,
 /// status, duration, attempts and Schwab's correlation id. Never a token, account number or hash.
@@ -19,6 +21,8 @@ public final class SchwabClient: Sendable {
     let logger: Logger
     let options: Options
     let cache: Mutex<SchwabResponseCache>
+    /// Cacheable reads on their way to Schwab, by cache key.
+    let inFlight = Mutex<[String: Task<Result<SchwabResponse, SchwabAPIError>, Never>]>([:])
     private let cacheSwitch: Atomic<Bool>
 
     /// A client for one user: `apiBase` without the API's base path, `upstream` shared by every
@@ -32,7 +36,7 @@ public final class SchwabClient: Sendable {
         self.tokens = tokens
         self.logger = logger.named("schwab")
         self.options = options
-        cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity))
+        cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity, maxBytes: options.cacheMaxBytes))
         cacheSwitch = Atomic(options.cacheEnabled)
     }
 
@@ -66,11 +70,39 @@ public final class SchwabClient: Sendable {
                 cached: true)
             return hit
         }
-        let response = try await exchange(request, started: started)
-        if let cacheKey, let ttl = request.cache.seconds, cacheEnabled {
-            cache.withLock { $0.store(response, key: cacheKey, ttl: ttl, now: options.now()) }
+        guard let cacheKey, let ttl = request.cache.seconds else {
+            return try await exchange(request, started: started).0
         }
-        return response
+        return try await shared(request, key: cacheKey, ttl: ttl, started: started)
+    }
+
+    /// A cacheable read: joins an identical one already in flight (so a burst of the same
+    /// question costs Schwab one call of its 120 a minute), else sends it and caches the answer.
+    private func shared(
+        _ request: SchwabRequest, key: String, ttl: Int, started: Double
+    ) async throws(SchwabAPIError) -> SchwabResponse {
+        let task = inFlight.withLock { running in
+            if let task = running[key] { return task }
+            let task = Task<Result<SchwabResponse, SchwabAPIError>, Never> {
+                let result: Result<SchwabResponse, SchwabAPIError>
+                do throws(SchwabAPIError) {
+                    let (response, size) = try await self.exchange(request, started: started)
+                    if self.cacheEnabled {
+                        self.cache.withLock {
+                            $0.store(response, key: key, ttl: ttl, now: self.options.now(), size: size)
+                        }
+                    }
+                    result = .success(response)
+                } catch {
+                    result = .failure(error)
+                }
+                _ = self.inFlight.withLock { $0.removeValue(forKey: key) }
+                return result
+            }
+            running[key] = task
+            return task
+        }
+        return try await task.value.get()
     }
 
     /// The cache key when the request may be served from or stored in the cache.
@@ -79,8 +111,10 @@ public final class SchwabClient: Sendable {
         return SchwabResponseCache.key(request)
     }
 
-    /// Attempts until success or the retry policy gives up.
-    private func exchange(_ request: SchwabRequest, started: Double) async throws(SchwabAPIError) -> SchwabResponse {
+    /// Attempts until success or the retry policy gives up; returns the answer and its body size.
+    private func exchange(
+        _ request: SchwabRequest, started: Double
+    ) async throws(SchwabAPIError) -> (SchwabResponse, Int) {
         let what = "\(request.method.rawValue) \(SchwabURL.redactedPath(request.path))"
         let url = SchwabURL.url(apiBase: apiBase, request)
         var state = SchwabRetryPolicy.State()
@@ -105,7 +139,7 @@ public final class SchwabClient: Sendable {
                     log(
                         request, status: answer.status, correlationId: correlationId, started: started,
                         attempts: state.attempts, cached: false)
-                    return response
+                    return (response, answer.body.count)
                 }
                 let retryAfter = answer.header("Retry-After")
                 outcome = .status(answer.status, retryAfter: retryAfter)
@@ -116,6 +150,9 @@ public final class SchwabClient: Sendable {
                 outcome = .transport(error.kind)
                 failure = SchwabErrorMapping.map(error, what: what)
             } catch let error as SchwabAPIError {
+                logFailure(
+                    request, kind: error.kind, status: error.status, correlationId: error.correlationId,
+                    started: started, attempts: state.attempts)
                 throw error
             } catch {
                 throw SchwabAPIError(.networkError, message: "Unexpected failure for \(what); try again.")
