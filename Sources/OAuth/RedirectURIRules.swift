@@ -40,7 +40,9 @@ public enum RedirectURIRules {
     public static func matches(_ requested: String, registered: [String]) -> Bool {
         guard !requested.contains("#") else { return false }
         if registered.contains(requested) { return true }
-        guard let asked = URIParts(requested), asked.isLoopback, asked.scheme == "http" else { return false }
+        guard let asked = URIParts(requested), asked.isLoopback, asked.scheme == "http", !asked.hasUserInfo else {
+            return false
+        }
         return registered.contains { candidate in
             guard let known = URIParts(candidate), known.isLoopback, known.scheme == "http" else { return false }
             return known.host == asked.host && known.pathAndQuery == asked.pathAndQuery

@@ -10,7 +10,10 @@ import EdgeRuntime
 /// `Content-Length` is rewritten for the whole body the router collected. Two more rules keep
 /// the host's trust boundary: `Authorization` and `Proxy-Authorization` stay at the router
 /// (objects get ids in props, never credentials), and no `X-Runtime-*` field from a client
-/// passes, so a client cannot pose as the router.
+/// passes, so a client cannot pose as the router. Nor do the fields proxies and gateways use to
+/// vouch for a user or an origin (`Forwarded`, `X-Forwarded-*`, `X-Real-IP`, `X-Remote-User`,
+/// `X-User-Id`, ...): the router is the edge, the identity is in the props, and a later reader of
+/// such a field must not be fooled by what a client wrote.
 public enum ForwardedHead {
     /// Fields removed at every hop (RFC 9110 §7.6.1), lowercase.
     public static let hopByHop: Set<String> = [
@@ -18,6 +21,13 @@ public enum ForwardedHead {
     ]
     /// Fields that carry the client's credentials, which never leave the router.
     public static let credentials: Set<String> = ["authorization", "proxy-authorization"]
+    /// Fields that claim an identity or an origin on someone's behalf, lowercase.
+    public static let identityClaims: Set<String> = [
+        "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "remote-user", "x-remote-user", "x-user-id",
+        "x-auth-user", "x-authenticated-user", "x-forwarded-user", "x-forwarded-email",
+    ]
+    /// The prefix of `X-Forwarded-For`, `-Host`, `-Proto` and the like.
+    public static let forwardedPrefix = "x-forwarded-"
     /// The prefix of fields only the router may set.
     public static let reservedPrefix = "x-runtime-"
 
@@ -31,6 +41,7 @@ public enum ForwardedHead {
             let name = field.name.lowercased()
             if hopByHop.contains(name) || named.contains(name) || credentials.contains(name) { continue }
             if name == "content-length" || name.hasPrefix(reservedPrefix) { continue }
+            if identityClaims.contains(name) || name.hasPrefix(forwardedPrefix) { continue }
             headers.add(field.name, field.value)
         }
         if !request.body.isEmpty { headers.add("Content-Length", String(request.body.count)) }

@@ -6,7 +6,10 @@ import EdgeHTTP
 /// - `/health` and `/metrics` are the router's own.
 /// - The MCP endpoints (`/mcp`, `/sse`, `/messages`, and paths below them) go to the object of
 ///   the `MCP_OBJECT` binding's class whose id is the authenticated user (as in the seed, one
-///   object per user).
+///   object per user). With `auth = "none"` that user is "local"; with OAuth the bearer token says
+///   who it is, so the decision is `.authenticated` and the responder checks the token first.
+/// - With OAuth, the authorization server's paths (`/.well-known/...`, `/register`, `/authorize`,
+///   `/callback`, `/token`, `/revoke`) are the router's own (`.oauth`); they never need a token.
 /// - With `demoRoutes`, `/objects/<class>/<id>[/rest]` addresses any object explicitly, for tests
 ///   and benchmarks; it is off by default because it lets a client pick any object id.
 /// - Everything else is 404.
@@ -22,14 +25,20 @@ public struct RouteTable: Sendable, Equatable {
     public enum Identity: Sendable, Equatable {
         /// `auth = "none"`: every request is the one local user.
         case localUser
+        /// `auth = "oauth"`: the bearer token names the user (`GrantProps.objectId`).
+        case oauth
 
-        /// The object id and the props the host receives (ids only, never tokens).
+        /// The object id and the props the host receives (ids only, never tokens); demo routes
+        /// use these props with either identity (they are a test and benchmark switch).
         var objectIDAndProps: (String, [String: String]) {
-            switch self {
-            case .localUser: ("local", ["userId": "local", "authMode": "none"])
-            }
+            ("local", ["userId": "local", "authMode": "none"])
         }
     }
+
+    /// The authorization server's paths, served by the router itself when `identity` is `.oauth`.
+    public static let oauthPaths: Set<String> = ["/register", "/authorize", "/callback", "/token", "/revoke"]
+    /// The discovery folder (RFC 8414 §3, RFC 9728 §3): no token, no MCP-Protocol-Version.
+    public static let wellKnownPrefix = "/.well-known/"
 
     /// What to do with one request.
     public enum Decision: Sendable, Equatable {
@@ -42,6 +51,11 @@ public struct RouteTable: Sendable, Equatable {
         /// paths (`/count`), the way a Durable Object's `fetch` sees the URL its stub was given.
         case object(
             objectClass: String, objectID: String, props: [String: String], kind: String, strippedPrefix: String)
+        /// With OAuth: check the bearer token, then forward to the object of `objectClass` whose
+        /// id the token's grant names (`GrantProps.objectId`).
+        case authenticated(objectClass: String, kind: String)
+        /// With OAuth: an authorization server endpoint, answered by the router.
+        case oauth
         /// No route: 404.
         case notFound
     }
@@ -64,7 +78,11 @@ public struct RouteTable: Sendable, Equatable {
     public func decide(path: Substring) -> Decision {
         if path == "/health" { return .health }
         if path == "/metrics" { return .metrics }
+        if identity == .oauth, Self.oauthPaths.contains(String(path)) || path.hasPrefix(Self.wellKnownPrefix) {
+            return .oauth
+        }
         if let mcpObjectClass, Self.mcpPrefixes.contains(where: { Self.path(path, isUnder: $0) }) {
+            if identity == .oauth { return .authenticated(objectClass: mcpObjectClass, kind: "mcp") }
             let (id, props) = identity.objectIDAndProps
             return .object(objectClass: mcpObjectClass, objectID: id, props: props, kind: "mcp", strippedPrefix: "")
         }

@@ -14,7 +14,7 @@ public struct RouterError: Error, Sendable, Equatable, CustomStringConvertible {
 
         /// `auth = "none"` on an address other than loopback: anyone on the network would be the user.
         public static let authNotLoopback = Code(rawValue: "auth_not_loopback")
-        /// `auth = "oauth"` is configured but the OAuth provider is not part of the router yet.
+        /// `auth = "oauth"` is configured but cannot run: secrets or the `OAUTH_KV` binding are missing.
         public static let authNotAvailable = Code(rawValue: "auth_not_available")
         /// The HTTP listener could not start.
         public static let listenFailed = Code(rawValue: "listen_failed")

@@ -1,6 +1,8 @@
 import EdgeCore
 import EdgeHTTP
+import EdgeKV
 import EdgeNet
+import OAuth
 
 /// The router process: the HTTP(S) front door, the pool of session hosts behind it, and the
 /// forwarding between them.
@@ -15,8 +17,11 @@ public final class RouterServer: Sendable {
     public let pool: HostPool
     /// The counters `/metrics` shows.
     public let metrics: RouterMetrics
+    /// The authorization server, with `auth = "oauth"`.
+    public let oauth: OAuthEndpoints?
     let server: HTTPServer
     let logger: Logger
+    let upstream: UpstreamClient?
 
     /// A router for `configuration`; nothing listens until `start()`.
     public init(configuration: RouterConfiguration, logger: Logger) throws {
@@ -26,8 +31,20 @@ public final class RouterServer: Sendable {
         pool = try HostPool(configuration: configuration, logger: logger, metrics: metrics)
         let forwarder = RequestForwarder(
             pool: pool, metrics: metrics, logger: logger, retryBudget: configuration.retryBudget)
+        if let setup = configuration.oauth {
+            // Schwab's token endpoint and client metadata documents are reached through this client.
+            let upstream = UpstreamClient()
+            let kv = KVClient(socketPath: configuration.kvSocketPath ?? configuration.socketDirectory + "/kv.sock")
+            self.upstream = upstream
+            oauth = OAuthEndpoints(
+                settings: setup.settings, keys: setup.keys, kv: kv, upstream: upstream, logger: logger)
+        } else {
+            upstream = nil
+            oauth = nil
+        }
         let responder = RouterResponder(
-            routes: configuration.routes, pool: pool, metrics: metrics, forwarder: forwarder)
+            routes: configuration.routes, pool: pool, metrics: metrics, forwarder: forwarder,
+            oauth: oauth.map(OAuthGate.init(endpoints:)))
         server = try HTTPServer(configuration: configuration.server, responder: responder, logger: logger)
     }
 
@@ -48,6 +65,7 @@ public final class RouterServer: Sendable {
     public func run() async {
         await server.run()
         pool.shutdown()
+        upstream?.shutdown()
     }
 
     /// Begins a graceful drain; `run()` returns once it is done.

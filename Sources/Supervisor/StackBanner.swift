@@ -26,6 +26,14 @@ public enum StackBanner {
         case .none: lines.append("  sign-in           none: local single-user mode (auth = \"none\")")
         case .oauth:
             lines.append("  sign-in           OAuth 2.1 (metadata at \(base)/.well-known/oauth-authorization-server)")
+            if plan.sandboxURL != nil {
+                lines.append(
+                    "                    your MCP client opens \(base)/authorize: approve it, then log in at the sandbox "
+                        + "as any demo user (password \"demo\", already filled in)")
+            } else {
+                lines.append(
+                    "                    your MCP client opens \(base)/authorize: approve it, then sign in at Schwab")
+            }
         }
         if let sandbox = plan.sandboxURL {
             lines.append("  Schwab sandbox    \(sandbox)   (demo logins: \(demoLogins.joined(separator: ", ")))")

@@ -12,6 +12,8 @@ public struct SupervisorError: Error, Sendable, Equatable, CustomStringConvertib
         case resourceBusy
         /// A stop was requested while the stack was still starting.
         case interrupted
+        /// A file the stack needs (such as `.dev.vars`) could not be written.
+        case fileNotWritable
     }
 
     /// What went wrong.

@@ -12,7 +12,9 @@ let commands: [Subcommand] = [
     MCPDevCommand.subcommand,
     ServeHTTPCommand.subcommand,
     RouterCommand.subcommand,
+    GrantsCommand.subcommand,
     UpCommand.subcommand,
+    AuditCommand.subcommand,
     StdioCommand.subcommand,
     LoginCommand.subcommand,
 ]

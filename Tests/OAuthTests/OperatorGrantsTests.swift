@@ -34,4 +34,32 @@ import Testing
             #expect(await OperatorGrants.run(bad, grants: store).status == 2)
         }
     }
+
+    @Test func aDeadSchwabSignInRevokesEveryGrantOfThatUserAndNoOther() async throws {
+        let kv = try await KVProcess()
+        let settings = Fixture.settings()
+        let store = GrantStore(kv: kv.client, settings: settings, clock: TestClock().function)
+        let request = try AuthorizeRequest.validate(
+            Fixture.authorizeQuery(), client: Fixture.client, settings: settings
+        )
+        .get()
+        var tokens: [String: [IssuedTokens]] = [:]
+        for user in ["USR1", "USR1", "USR2"] {
+            let code = try await store.issueCode(for: request, schwabUserId: user)
+            tokens[user, default: []].append(
+                try await store.exchangeCode(
+                    code, clientId: "mcp_client1", redirectURI: nil, verifier: Fixture.verifier, resource: nil))
+        }
+        #expect(try await store.revokeGrants(schwabUserId: "USR1") == 2)
+        for issued in tokens["USR1"] ?? [] {
+            await #expect(throws: AuthError.self) { _ = try await store.authenticate(accessToken: issued.accessToken) }
+            await #expect(throws: AuthError.self) {
+                _ = try await store.refresh(issued.refreshToken, clientId: "mcp_client1", resource: nil, scope: nil)
+            }
+        }
+        let other = try #require(tokens["USR2"]?.first)
+        #expect(try await store.authenticate(accessToken: other.accessToken).schwabUserId == "USR2")
+        #expect(try await store.revokeGrants(schwabUserId: "USR1") == 0)
+        #expect(try await store.listGrants().map(\.schwabUserId) == ["USR2"])
+    }
 }

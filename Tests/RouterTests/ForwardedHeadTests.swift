@@ -59,4 +59,17 @@ import Testing
             ]))
         #expect(kept.fields.map(\.name) == ["Content-Type", "Cache-Control", "Mcp-Session-Id"])
     }
+
+    @Test func fieldsThatVouchForAUserOrAnOriginStayBehind() {
+        let head = ForwardedHead.request(
+            request([
+                ("Forwarded", "for=1.2.3.4"), ("X-Forwarded-For", "1.2.3.4"), ("X-Forwarded-Host", "evil"),
+                ("X-Forwarded-Proto", "https"), ("X-Real-IP", "1.2.3.4"), ("X-Remote-User", "admin"),
+                ("X-User-Id", "someone"), ("Remote-User", "admin"), ("X-Forwarded-User", "admin"),
+                ("Mcp-Session-Id", "s1"), ("Accept", "*/*"),
+            ]),
+            objectClass: "MyMCP", objectID: "u1", props: ["userId": "u1", "authMode": "oauth"])
+        #expect(head.head.headers.fields.map(\.name) == ["Mcp-Session-Id", "Accept"])
+        #expect(head.props == ["userId": "u1", "authMode": "oauth"])
+    }
 }

@@ -91,4 +91,33 @@ import Testing
                     objectClass: "Probe", objectID: fits, props: Self.localProps, kind: "demo",
                     strippedPrefix: "/objects/Probe/" + fits))
     }
+
+    /// With OAuth: path, expected decision.
+    static let oauthCases: [(String, RouteTable.Decision)] = [
+        ("/health", .health),
+        ("/mcp", .authenticated(objectClass: "MyMCP", kind: "mcp")),
+        ("/sse", .authenticated(objectClass: "MyMCP", kind: "mcp")),
+        ("/messages", .authenticated(objectClass: "MyMCP", kind: "mcp")),
+        ("/mcp/x", .authenticated(objectClass: "MyMCP", kind: "mcp")),
+        ("/.well-known/oauth-authorization-server", .oauth),
+        ("/.well-known/oauth-protected-resource/mcp", .oauth),
+        ("/.well-known/openid-configuration", .oauth),
+        ("/register", .oauth), ("/authorize", .oauth), ("/callback", .oauth), ("/token", .oauth), ("/revoke", .oauth),
+        ("/tokens", .notFound), ("/authorize/x", .notFound), ("/.well-known", .notFound),
+        ("/objects/Probe/u-1", .notFound),
+    ]
+
+    @Test(arguments: oauthCases)
+    func withOAuthTheMCPPathsNeedATokenAndTheAuthorizationServerIsTheRouters(
+        path: String, expected: RouteTable.Decision
+    ) {
+        let table = RouteTable(mcpObjectClass: "MyMCP", identity: .oauth, demoRoutes: false)
+        #expect(table.decide(path: Substring(path)) == expected)
+    }
+
+    @Test func withoutOAuthTheAuthorizationServerPathsAreNotFound() {
+        for path in ["/register", "/authorize", "/token", "/.well-known/oauth-authorization-server"] {
+            #expect(Self.table.decide(path: Substring(path)) == .notFound)
+        }
+    }
 }

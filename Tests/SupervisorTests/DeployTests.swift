@@ -38,8 +38,18 @@ import Testing
         listen_address = "127.0.0.1"
         port = \(routerPort)
         hosts = 2
-        auth = "none"
+        auth = "oauth"
+        [[kv_namespaces]]
+        binding = "OAUTH_KV"
+        id = "oauth-kv"
+        [[durable_objects.bindings]]
+        name = "MCP_OBJECT"
+        class_name = "MyMCP"
         """.write(to: folder.appendingPathComponent("etc/wrangler.toml"), atomically: true, encoding: .utf8)
+        // What the README asks an operator to put there: the cookie key; the sandbox's app comes
+        // from the configuration's `environment=` lines.
+        try "COOKIE_ENCRYPTION_KEY=\(String(repeating: "ab", count: 32))\n".write(
+            to: folder.appendingPathComponent("etc/.dev.vars"), atomically: true, encoding: .utf8)
         let template = try String(contentsOf: Self.deploy.appendingPathComponent("supervisord.conf"), encoding: .utf8)
         // The routed request needs the router's demo routes (/objects/<class>/<id>/...).
         let config = Self.relocate(template, folder: folder, sandboxPort: sandboxPort)
@@ -79,6 +89,15 @@ import Testing
             if !routed.contains("\"count\":1") { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(routed.contains("\"count\":1"), "\(routed)")
+        let challenge = try await TestSupport.run(
+            "/usr/bin/curl",
+            curl + ["-o", "/dev/null", "-w", "%{http_code} %header{www-authenticate}", "-X", "POST", base + "/mcp"]
+        ).output
+        #expect(challenge.hasPrefix("401 Bearer") && challenge.contains("resource_metadata="), "\(challenge)")
+        let metadata = try await TestSupport.run(
+            "/usr/bin/curl", curl + [base + "/.well-known/oauth-authorization-server"]
+        ).output
+        #expect(metadata.contains("\"issuer\":\"\(base)\""), "\(metadata)")
         let pids = try await TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "pid", "all"]).output
             .split(separator: "\n").compactMap { Int32($0) }
         #expect(pids.count == expected.count)

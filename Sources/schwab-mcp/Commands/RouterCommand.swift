@@ -6,7 +6,9 @@ import Router
     import Glibc
 #endif
 
-/// `schwab-mcp router`: the front door. Serves HTTP(S), answers `/health` and `/metrics`, and
+/// `schwab-mcp router`: the front door. Serves HTTP(S), answers `/health` and `/metrics`, with
+/// `auth = "oauth"` serves the authorization server (discovery, `/register`, `/authorize`,
+/// `/callback`, `/token`, `/revoke`) and checks the bearer token of every MCP request, and
 /// forwards object routes to the session hosts found in the socket folder, until SIGTERM or
 /// SIGINT, then drains and exits 0.
 enum RouterCommand {
@@ -21,7 +23,7 @@ enum RouterCommand {
             let logger = config.makeLogger(label: "router", secrets: secrets)
             let configuration: RouterConfiguration
             do throws(RouterError) {
-                configuration = try RouterConfiguration(config: config, demoRoutes: demoRoutes)
+                configuration = try RouterConfiguration(config: config, secrets: secrets, demoRoutes: demoRoutes)
             } catch {
                 printError(error.message)
                 return 1
@@ -31,6 +33,16 @@ enum RouterCommand {
                     "auth = none: every request is served as the one local user without sign-in; "
                         + "keep this to a single-user machine",
                     [("listen_address", .string(config.runtime.listenAddress))])
+            }
+            for warning in configuration.warnings { logger.warn(warning) }
+            if let oauth = configuration.oauth {
+                logger.info(
+                    "OAuth on: MCP requests need a signed-in client",
+                    [
+                        ("issuer", .string(oauth.settings.issuer)),
+                        ("schwab_authorize", .string(oauth.settings.schwab.authorizeURL)),
+                        ("kv_namespace", .string(oauth.settings.namespace)),
+                    ])
             }
             signal(SIGPIPE, SIG_IGN)
             let router = try RouterServer(configuration: configuration, logger: logger)

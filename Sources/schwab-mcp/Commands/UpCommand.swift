@@ -28,14 +28,34 @@ enum UpCommand {
             if let sandboxPort, !(1...65535).contains(sandboxPort) {
                 throw ArgumentError(message: "--sandbox-port expects a port from 1 to 65535, received \(sandboxPort)")
             }
-            let config: Config
-            let secrets: Secrets
+            var config: Config
+            var secrets: Secrets
             do throws(ConfigErrors) {
                 (config, secrets) = try ConfigLoader.load(path: configPath, overrides: overrides)
             } catch {
                 for message in error.messages { printError(message) }
                 printError("up: nothing was started; fix the problems above (`schwab-mcp config check` lists them)")
                 return 1
+            }
+            if config.runtime.auth == .oauth, (secrets.cookieKey ?? "").isEmpty {
+                // A newcomer's first run: give the stack its cookie key, kept for the next runs.
+                let folder =
+                    ((config.sourcePath ?? FileManager.default.currentDirectoryPath + "/" + ConfigLoader.defaultPath)
+                    as NSString).deletingLastPathComponent
+                let path = folder + "/.dev.vars"
+                do throws(SupervisorError) {
+                    try CookieKeyFile.append(to: path)
+                } catch {
+                    printError("up: \(error.message)")
+                    return 1
+                }
+                printError("up: wrote a new COOKIE_ENCRYPTION_KEY to \(path) (mode 0600); keep that file")
+                do throws(ConfigErrors) {
+                    (config, secrets) = try ConfigLoader.load(path: configPath, overrides: overrides)
+                } catch {
+                    for message in error.messages { printError(message) }
+                    return 1
+                }
             }
             let executable = selfExecutable()
             var plan = StackPlan(
