@@ -25,12 +25,13 @@ struct LoginPlan {
         secrets: Secrets, routerPort: Int, apiBaseFlag: String?, portFlag: Int?, redirectFlag: String?
     ) throws(LoginFailure) -> LoginPlan {
         let sandbox = !secrets.hasSchwabCredentials
+        func set(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
         let apiBase =
-            apiBaseFlag ?? secrets.apiBaseURL
+            apiBaseFlag ?? set(secrets.apiBaseURL)
             ?? (sandbox
                 ? "http://127.0.0.1:\(StackPlan.defaultSandboxPort(routerPort: routerPort))" : schwabAPIBase)
-        var redirect = redirectFlag ?? secrets.redirectURI ?? defaultRedirectURI
-        let fromDefault = redirectFlag == nil && secrets.redirectURI == nil
+        var redirect = redirectFlag ?? set(secrets.redirectURI) ?? defaultRedirectURI
+        let fromDefault = redirectFlag == nil && set(secrets.redirectURI) == nil
         guard var parts = LoopbackURI(redirect) else {
             throw LoginFailure(
                 "The redirect URI \(redirect) is not an https://127.0.0.1:PORT/... or https://localhost:PORT/... "

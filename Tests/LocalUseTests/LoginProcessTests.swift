@@ -1,0 +1,152 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `schwab-mcp login` as a user runs it: a real sandbox, the real binary, the test as the browser.
+@Suite("schwab-mcp login against the sandbox", .realWorld, .serialized)
+struct LoginProcessTests {
+    /// Starts `login` against `sandbox` on a free callback port; returns the child, the port and
+    /// the authorize URL it printed.
+    static func startLogin(
+        world: LocalWorld, sandbox: SandboxChild?, callbackPort: Int, extra: [String] = [], withoutKey: Bool = false
+    ) throws -> ChildProcess {
+        let apiBase = sandbox?.base ?? "http://127.0.0.1:9"
+        let (executable, arguments) = world.command(
+            [
+                "login", "--config", world.configPath, "--no-browser", "--port", String(callbackPort),
+                "--api-base", apiBase,
+            ] + extra, withoutKey: withoutKey)
+        return try ChildProcess(
+            arguments, executable: executable, environment: withoutKey ? [:] : world.environment(),
+            logDirectory: world.folder)
+    }
+
+    static func authorizeURL(_ login: ChildProcess) async -> String? {
+        var found: String?
+        _ = await eventually(timeout: 30) {
+            found = login.stdoutText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("http://") && $0.contains("/v1/oauth/authorize?") }
+            return found != nil || !login.isRunning
+        }
+        return found
+    }
+
+    @Test("signs alex in: tokens land in KV under token:local, decryptable with the key")
+    func signsInAndStoresTokens() async throws {
+        let world = try LocalWorld()
+        let port = TestSupport.freePort()
+        let callback = "https://127.0.0.1:\(port)/callback"
+        let sandbox = try await SandboxChild(redirectURI: callback, folder: world.folder)
+        let login = try Self.startLogin(world: world, sandbox: sandbox, callbackPort: port)
+        defer { login.stop() }
+        let url = try #require(await Self.authorizeURL(login), "no URL printed: \(login.stderrText)")
+        #expect(url.contains("code_challenge_method=S256"))
+        #expect(url.contains("redirect_uri=https%3A%2F%2F127.0.0.1%3A\(port)%2Fcallback"))
+        let back = try await BrowserPlay.signIn(authorizeURL: url)
+        let page = try await BrowserPlay.visit(back)
+        #expect(page.status == 200)
+        #expect(page.body.contains("Signed in"))
+        #expect(await login.waitForExit(timeout: 30) == 0)
+        let output = login.stdoutText
+        #expect(output.contains("signed in."))
+        #expect(output.contains("Individual ..."))
+        // Display names only: the callback page and the output never show a full account number.
+        #expect(output.range(of: "[0-9]{8}", options: .regularExpression) == nil)
+        #expect(page.body.range(of: "[0-9]{8}", options: .regularExpression) == nil)
+        let tokens = try #require(try await world.storedTokens())
+        #expect(!tokens.accessToken.isEmpty && !tokens.refreshToken.isEmpty)
+        #expect(!login.stderrText.contains(tokens.accessToken))
+        // The same callback again is refused: the attempt is over (the listener is gone).
+        let replay = try await TestSupport.run("/usr/bin/curl", ["-sk", "-o", "/dev/null", back])
+        #expect(replay.status != 0)
+        // `stdio` finds the sign-in in the same store.
+        let stdio = try StdioChild(world: world)
+        _ = try #require(await stdio.initialize())
+        stdio.request(1, "tools/call", #"{"name":"status","arguments":{}}"#)
+        let status = try #require(await stdio.answer(1))
+        #expect(status["result"]?["structuredContent"]?["extra"]?["schwabSignIn"]?.stringValue == "stored")
+        stdio.closeInput()
+        #expect(await stdio.waitForExit() == 0)
+    }
+
+    @Test("a callback with a wrong or missing state is refused, the real one still completes, a repeat is not accepted")
+    func wrongStateIsRefused() async throws {
+        let world = try LocalWorld()
+        let port = TestSupport.freePort()
+        let callback = "https://127.0.0.1:\(port)/callback"
+        let sandbox = try await SandboxChild(redirectURI: callback, folder: world.folder)
+        // The KV service runs here, so login uses it rather than a private one.
+        let kv = try ChildProcess(["kv", "--config", world.configPath], logDirectory: world.folder)
+        defer { kv.stop() }
+        #expect(await eventually(timeout: 20) { FileManager.default.fileExists(atPath: world.kvSocket) })
+        let login = try Self.startLogin(world: world, sandbox: sandbox, callbackPort: port)
+        defer { login.stop() }
+        let url = try #require(await Self.authorizeURL(login), "no URL printed: \(login.stderrText)")
+        let forged = try await BrowserPlay.visit("\(callback)?code=stolen&state=not-the-state")
+        #expect(forged.status == 400)
+        #expect(forged.body.contains("does not match"))
+        let missing = try await BrowserPlay.visit("\(callback)?code=stolen")
+        #expect(missing.status == 400)
+        #expect(login.isRunning)
+        let back = try await BrowserPlay.signIn(authorizeURL: url)
+        let (first, second) = (try await BrowserPlay.visit(back), try await BrowserPlay.visit(back))
+        #expect(first.status == 200)
+        #expect(second.status == 409 || second.status == 0)
+        #expect(await login.waitForExit(timeout: 30) == 0)
+        #expect(!login.stderrText.contains("kv listening"), "login should have used the running KV service")
+        _ = await kv.terminate(grace: 5)
+        #expect(try await world.storedTokens() != nil)
+    }
+
+    @Test("the callback listener's certificate names 127.0.0.1 and localhost and lasts one day")
+    func certificateHasLoopbackNames() async throws {
+        let world = try LocalWorld()
+        let port = TestSupport.freePort()
+        let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port, extra: ["--timeout", "60"])
+        defer { login.stop() }
+        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        let script =
+            "openssl s_client -connect 127.0.0.1:\(port) -servername localhost </dev/null 2>/dev/null"
+            + " | openssl x509 -noout -ext subjectAltName,basicConstraints -dates"
+        let result = try await TestSupport.run("/bin/sh", ["-c", script])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("IP Address:127.0.0.1"))
+        #expect(result.output.contains("DNS:localhost"))
+        #expect(result.output.contains("CA:FALSE"))
+        let checks = try await TestSupport.run(
+            "/bin/sh",
+            [
+                "-c",
+                "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -out \(world.folder.path)/cert.pem"
+                    + " && openssl x509 -in \(world.folder.path)/cert.pem -noout -checkend 3600"
+                    + " && ! openssl x509 -in \(world.folder.path)/cert.pem -noout -checkend 90000",
+            ])
+        #expect(checks.status == 0, "valid now, gone within about a day: \(checks.output) \(checks.error)")
+        _ = await login.terminate(grace: 5)
+        // The key and certificate files were removed once loaded.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+            .filter { $0.hasPrefix("schwab-mcp-login-") }
+            .filter { FileManager.default.fileExists(atPath: NSTemporaryDirectory() + $0 + "/key.pem") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("without COOKIE_ENCRYPTION_KEY it says what to set and exits 1 before any browser step")
+    func missingKeyIsExplained() async throws {
+        let world = try LocalWorld()
+        let login = try Self.startLogin(
+            world: world, sandbox: nil, callbackPort: TestSupport.freePort(), withoutKey: true)
+        #expect(await login.waitForExit(timeout: 30) == 1)
+        #expect(login.stderrText.contains("COOKIE_ENCRYPTION_KEY is not set"))
+        #expect(!login.stdoutText.contains("authorize"))
+    }
+
+    @Test("no sign-in within --timeout: a clear message, exit 1, nothing saved")
+    func timesOut() async throws {
+        let world = try LocalWorld()
+        let login = try Self.startLogin(
+            world: world, sandbox: nil, callbackPort: TestSupport.freePort(), extra: ["--timeout", "2"])
+        #expect(await login.waitForExit(timeout: 30) == 1)
+        #expect(login.stderrText.contains("no sign-in arrived within 2 seconds"))
+        #expect(try await world.storedTokens() == nil)
+    }
+}
