@@ -267,6 +267,34 @@ def test_the_approval_form_needs_its_csrf_field_and_cookie(oauth_stack):
     assert not browser.cookies.get("mcp-approved")
 
 
+def test_the_approval_page_cannot_be_framed_or_cached_and_tokens_are_not_cached(oauth_stack):
+    stack = oauth_stack
+    client = stack.register()
+    _, challenge = pkce()
+    page = stack.get(stack.authorize_url(client, challenge))
+    assert page.status_code == 200
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
+    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
+    csrf = page.headers["set-cookie"]
+    assert "HttpOnly" in csrf and "SameSite" in csrf
+    _, tokens, _ = stack.authorized(client=client)
+    response = stack.token(client, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+
+
+def test_a_hostile_client_name_is_shown_escaped(oauth_stack):
+    stack = oauth_stack
+    name = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    client = stack.register(name=name)
+    _, challenge = pkce()
+    page = stack.get(stack.authorize_url(client, challenge))
+    assert page.status_code == 200
+    assert "<script>" not in page.text and "<img" not in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
+
+
 def _seal_cookie(key, clients, exp, name="mcp-approved"):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
