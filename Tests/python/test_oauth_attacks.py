@@ -456,6 +456,27 @@ def test_an_operator_lists_and_revokes_grants(oauth_stack):
     assert grants("revoke", grant_id).returncode == 1, "revoking an unknown grant must say so"
 
 
+def test_racing_refreshes_leave_one_consistent_grant(oauth_stack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    stack = oauth_stack
+    client, tokens, _ = stack.authorized()
+    r1 = tokens["refresh_token"]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(
+            lambda _: stack.token(client, grant_type="refresh_token", refresh_token=r1), range(8)))
+    assert all(a.status_code in (200, 400) for a in answers), [a.text for a in answers]
+    issued = [a.json()["refresh_token"] for a in answers if a.status_code == 200]
+    assert issued, "no racing refresh succeeded"
+    grant = stack.kv_get_json("grant:" + r1.split(".")[0])
+    winners = [t for t in issued if token_hash(t) == grant["refresh_hash"]]
+    assert len(winners) == 1, "the grant must name exactly one of the issued refresh tokens"
+    assert grant["previous_refresh_hash"] == token_hash(r1)
+    for loser in set(issued) - set(winners):
+        _refused(stack.token(client, grant_type="refresh_token", refresh_token=loser), 400, "invalid_grant")
+    assert stack.token(client, grant_type="refresh_token", refresh_token=winners[0]).status_code == 200
+
+
 # MARK: Where tokens may travel
 
 
