@@ -325,8 +325,8 @@ class Stack:
         if token is not None:
             headers["Authorization"] = "Bearer " + token
         with self.http() as client:
+            # Only the head matters: a refused stream's body is read, an accepted one is closed unread.
             with client.stream("GET", self.url + path, headers=headers) as response:
-                response.status_code  # the head is enough; the stream is closed unread
                 if response.status_code != 200:
                     response.read()
                 return response

@@ -267,6 +267,34 @@ def test_the_approval_form_needs_its_csrf_field_and_cookie(oauth_stack):
     assert not browser.cookies.get("mcp-approved")
 
 
+def test_the_approval_page_cannot_be_framed_or_cached_and_tokens_are_not_cached(oauth_stack):
+    stack = oauth_stack
+    client = stack.register()
+    _, challenge = pkce()
+    page = stack.get(stack.authorize_url(client, challenge))
+    assert page.status_code == 200
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
+    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
+    csrf = page.headers["set-cookie"]
+    assert "HttpOnly" in csrf and "SameSite" in csrf
+    _, tokens, _ = stack.authorized(client=client)
+    response = stack.token(client, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+
+
+def test_a_hostile_client_name_is_shown_escaped(oauth_stack):
+    stack = oauth_stack
+    name = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    client = stack.register(name=name)
+    _, challenge = pkce()
+    page = stack.get(stack.authorize_url(client, challenge))
+    assert page.status_code == 200
+    assert "<script>" not in page.text and "<img" not in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
+
+
 def _seal_cookie(key, clients, exp, name="mcp-approved"):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -426,6 +454,27 @@ def test_an_operator_lists_and_revokes_grants(oauth_stack):
     _refused(stack.token(client, grant_type="refresh_token", refresh_token=tokens["refresh_token"]), 400,
              "invalid_grant")
     assert grants("revoke", grant_id).returncode == 1, "revoking an unknown grant must say so"
+
+
+def test_racing_refreshes_leave_one_consistent_grant(oauth_stack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    stack = oauth_stack
+    client, tokens, _ = stack.authorized()
+    r1 = tokens["refresh_token"]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(
+            lambda _: stack.token(client, grant_type="refresh_token", refresh_token=r1), range(8)))
+    assert all(a.status_code in (200, 400) for a in answers), [a.text for a in answers]
+    issued = [a.json()["refresh_token"] for a in answers if a.status_code == 200]
+    assert issued, "no racing refresh succeeded"
+    grant = stack.kv_get_json("grant:" + r1.split(".")[0])
+    winners = [t for t in issued if token_hash(t) == grant["refresh_hash"]]
+    assert len(winners) == 1, "the grant must name exactly one of the issued refresh tokens"
+    assert grant["previous_refresh_hash"] == token_hash(r1)
+    for loser in set(issued) - set(winners):
+        _refused(stack.token(client, grant_type="refresh_token", refresh_token=loser), 400, "invalid_grant")
+    assert stack.token(client, grant_type="refresh_token", refresh_token=winners[0]).status_code == 200
 
 
 # MARK: Where tokens may travel

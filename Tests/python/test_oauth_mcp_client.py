@@ -81,8 +81,9 @@ def _structured(result):
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("transport", ["streamable-http", "sse"])
-async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oauth_stack, transport):
+@pytest.mark.parametrize("transport,mode", [("streamable-http", "legacy"), ("streamable-http", "auto"),
+                                            ("sse", "legacy")])
+async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oauth_stack, transport, mode):
     stack = oauth_stack
     path = "/mcp" if transport == "streamable-http" else "/sse"
     server_url = stack.url + path
@@ -90,7 +91,7 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
     sign_in = SignIn(stack)
     storage = MemoryTokenStorage()
     metadata = OAuthClientMetadata(
-        client_name=f"e2e mcp client ({transport})", redirect_uris=[REDIRECT],
+        client_name=f"e2e mcp client ({transport}, {mode})", redirect_uris=[REDIRECT],
         grant_types=["authorization_code", "refresh_token"], response_types=["code"], scope="read")
     provider = OAuthClientProvider(server_url, metadata, storage, sign_in.on_redirect, sign_in.on_callback)
 
@@ -111,7 +112,7 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
         http = stack.async_http(auth=provider, event_hooks=sign_in.hooks, timeout=httpx2.Timeout(30, read=300))
         target = streamable_http_client(server_url, http_client=http)
     try:
-        async with Client(target, mode="legacy") as client:
+        async with Client(target, mode=mode) as client:
             status = await session_calls(client)
             assert status["transport"] == transport
             # The session runs in alex's object (the object id is the Schwab user id the sign-in
@@ -129,7 +130,7 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
             # Registration, PKCE and resource, as the client sent them and as the server kept them.
             assert len(sign_in.walks) == 1
             registered = sign_in.sent("/register")
-            assert [status for _, status in registered] == [201]
+            assert [answer for _, answer in registered] == [201]
             client_info = storage.client_info
             stack.remember("client secret", client_info.client_secret)
             authorize = {k: v[0] for k, v in parse_qs(urlsplit(sign_in.walks[0][0]).query).items()}
