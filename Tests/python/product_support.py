@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
@@ -114,9 +115,7 @@ class ProductStack(Stack):
         """Every order of `login`'s accounts the sandbox holds (all statuses, a wide window)."""
         orders = []
         for number, (_, hash_value) in self.displays(login).items():
-            orders += self.schwab_get(f"{TRADER}/accounts/{hash_value}/orders", params={
-                "fromEnteredTime": "2000-01-01T00:00:00.000Z", "toEnteredTime": "2100-01-01T00:00:00.000Z"},
-                login=login)
+            orders += self.schwab_get(f"{TRADER}/accounts/{hash_value}/orders", params=order_window(), login=login)
         return orders
 
     def faults(self, *rules):
@@ -128,6 +127,14 @@ class ProductStack(Stack):
 
     def account_leaks(self, text):
         return leaks(text, self.numbers | self.hashes)
+
+
+def order_window(days_back=50):
+    """Order listing times from `days_back` days ago to tomorrow (Schwab allows 60 days for all accounts)."""
+    now = time.time()
+    fmt = "%Y-%m-%dT%H:%M:%S.000Z"
+    return {"fromEnteredTime": time.strftime(fmt, time.gmtime(now - days_back * 86400)),
+            "toEnteredTime": time.strftime(fmt, time.gmtime(now + 86400))}
 
 
 def leaks(text, values):
