@@ -2,7 +2,8 @@
 
 One `schwab-mcp up --auth oauth` with the sandbox for the module, its wrangler.toml [vars] turning
 trading on with limits (ENABLE_TRADING, MAX_ORDER_QUANTITY, MAX_ORDER_NOTIONAL,
-ALLOWED_ASSET_TYPES) as an operator would. The real Python `mcp` client signs in as alex with the
+ALLOWED_ASSET_TYPES) as an operator would, and the Schwab cache off (SCHWAB_CACHE, which the
+read module's stack leaves on: both settings are exercised). The real Python `mcp` client signs in as alex with the
 `read trade` scope (the router refuses order tools without `trade`), then:
 - with its elicitation callback accepting, placeOrder places exactly the order the summary showed
   (read back at the sandbox); declining places nothing;
@@ -26,7 +27,7 @@ from mcp import types
 from product_support import TRADER, ProductStack, signed_in, text_of
 
 LIMITS = {"ENABLE_TRADING": "true", "MAX_ORDER_QUANTITY": "10", "MAX_ORDER_NOTIONAL": "5000",
-          "ALLOWED_ASSET_TYPES": "EQUITY"}
+          "ALLOWED_ASSET_TYPES": "EQUITY", "SCHWAB_CACHE": "off"}
 RESULTS = []  # every tool result and elicitation message of the module, for the scan
 ORDER_TOOLS = {"previewOrder", "placeOrder", "replaceOrder", "cancelOrder"}
 
@@ -93,6 +94,16 @@ async def test_trading_on_lists_order_tools_with_destructive_annotations(stack):
         assert tools[name].annotations.destructive_hint is True, name
         assert tools[name].annotations.read_only_hint is not True, name
     assert tools["getAccounts"].annotations.read_only_hint is True
+
+
+@pytest.mark.anyio
+async def test_the_cache_switch_in_vars_reaches_the_host(stack):
+    async with signed_in(stack, scope="read trade") as session:
+        await session.ok("getQuotes", {"symbols": ["AAPL"]})
+        await session.ok("getQuotes", {"symbols": ["AAPL"]})
+        cache = (await session.ok("status"))["extra"]["schwab"]["cache"]
+    # [vars] SCHWAB_CACHE = "off" (set for this module): nothing is served from the cache.
+    assert cache["enabled"] is False and cache["hits"] == 0, cache
 
 
 @pytest.mark.anyio
