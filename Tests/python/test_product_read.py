@@ -189,6 +189,14 @@ async def test_every_read_tool_through_the_stack_matches_the_sandbox(stack, alex
         assert puts["callExpDateMap"] == {} and puts["putExpDateMap"]
         expirations = await ok("getOptionExpirationChain", {"symbol": "AAPL"})
         assert expirations == stack.schwab_get(MARKET + "/expirationchain", {"symbol": "AAPL"})
+        day = expirations["expirationList"][1]["expirationDate"]
+        window = {"symbol": "AAPL", "contractType": "PUT", "fromDate": day, "toDate": day,
+                  "strategy": "SINGLE"}
+        one_expiry = await ok("getOptionChain", window)
+        assert [k.split(":")[0] for k in one_expiry["putExpDateMap"]] == [day], "fromDate/toDate were not forwarded"
+        theirs_one = stack.schwab_get(MARKET + "/chains", window)["putExpDateMap"]
+        assert {k: sorted(v) for k, v in one_expiry["putExpDateMap"].items()} == {
+            k: sorted(v) for k, v in theirs_one.items()}, "the chain differs from the sandbox's"
 
         # Price history: every parameter forwarded.
         history_params = {"symbol": "MSFT", "periodType": "month", "period": 1, "frequencyType": "daily",
@@ -198,6 +206,12 @@ async def test_every_read_tool_through_the_stack_matches_the_sandbox(stack, alex
         assert [c["datetime"] for c in history["candles"]] == [c["datetime"] for c in sandbox_history["candles"]]
         assert [c["close"] for c in history["candles"]] == [c["close"] for c in sandbox_history["candles"]]
         assert history.get("previousClose") == sandbox_history.get("previousClose") is not None
+        days = sandbox_history["candles"]
+        ranged_params = {"symbol": "MSFT", "periodType": "month", "frequencyType": "daily",
+                         "startDate": days[3]["datetime"], "endDate": days[6]["datetime"]}
+        ranged = await ok("getPriceHistory", ranged_params)
+        assert [c["datetime"] for c in ranged["candles"]] == [c["datetime"] for c in days[3:7]], \
+            "startDate/endDate were not forwarded"
         weekly = await ok("getPriceHistory", {"symbol": "MSFT", "periodType": "year", "period": 1,
                                               "frequencyType": "weekly"})
         assert len(weekly["candles"]) < len(
