@@ -129,15 +129,22 @@ import Testing
         let world = try await SchwabWorld()
         try await world.signIn()
         let client = world.client()
-        try await world.fault("/trader/v1/userPreference", status: 401, count: 3)
+        try await world.fault("/trader/v1/userPreference", status: 401, count: 4)
         let error = await #expect(throws: SchwabAPIError.self) {
             try await client.send(SchwabRequest(.trader, "/userPreference"))
         }
         #expect(error?.kind == .invalidToken && error?.status == 401)
         #expect(error?.correlationId?.count == 36)
         // Two attempts: the first and the one retry after the refresh.
-        #expect(try await world.faults().first?["remaining"]?.intValue == 1)
+        #expect(try await world.faults().first?["remaining"]?.intValue == 2)
         #expect(world.manager.refreshes == 1)
+        // Still refused (as when no account is linked to the app): the next call does not refresh
+        // the token it was just given again.
+        _ = await #expect(throws: SchwabAPIError.self) {
+            try await client.send(SchwabRequest(.trader, "/userPreference"))
+        }
+        #expect(world.manager.refreshes == 1)
+        #expect(try await world.faults().isEmpty)
     }
 
     @Test func readsSurvive429And503ByBackingOff() async throws {
