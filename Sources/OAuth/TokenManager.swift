@@ -15,8 +15,6 @@ public final class TokenManager: Sendable {
     let logger: Logger
     private let inFlight = Mutex<[String: Task<SchwabTokens, any Error>]>([:])
     private let refreshCount = Atomic<Int>(0)
-    /// Per user, the token the last forced refresh (after a 401) produced, and when.
-    private let forced = Mutex<[String: (token: String, at: Int64)]>([:])
 
     /// A manager over `store`, refreshing through `schwab`; `clock` gives seconds since the epoch.
     public init(
@@ -52,9 +50,7 @@ public final class TokenManager: Sendable {
 
     /// A new access token after Schwab refused `rejected` with 401 mid-session (its token was
     /// revoked or expired early): refreshes at Schwab unless another caller already replaced the
-    /// rejected token, in which case the replacement is returned without a second refresh. A
-    /// token that a forced refresh produced less than `forcedRefreshCooldown` ago is returned as
-    /// it is: refreshing again at once would only be refused again.
+    /// rejected token, in which case the replacement is returned without a second refresh.
     ///
     /// Concurrent callers for one user share one refresh (the same single flight as `tokens`),
     /// so a burst of 401s costs Schwab one refresh. A dead refresh token is the TokenRefresh error.
@@ -93,9 +89,6 @@ public final class TokenManager: Sendable {
         }
     }
 
-    /// Seconds after a forced refresh during which a 401 for its token does not force another.
-    public static let forcedRefreshCooldown: Int64 = 60
-
     /// The plain-words error for a dead Schwab sign-in; maps to 401 so the MCP client re-authorizes.
     static let signInAgain = AuthError(
         .tokenRefresh,
@@ -116,15 +109,6 @@ public final class TokenManager: Sendable {
         case .use:
             guard let rejected, latest.accessToken == rejected else { return latest }
             if latest.refreshTokenExpired(now: now) { throw Self.signInAgain }
-            // Our own forced refresh made it moments ago and Schwab refuses it too: another would be
-            // refused as well (Schwab also answers 401 when no account is linked to the app), so
-            // do not refresh on every call.
-            let user = schwabUserId ?? clientId
-            if let last = forced.withLock({ $0[user] }), last.token == rejected,
-                now - last.at < Self.forcedRefreshCooldown
-            {
-                return latest
-            }
         case .signInAgain: throw Self.signInAgain
         case .refresh: break
         }
@@ -132,9 +116,6 @@ public final class TokenManager: Sendable {
         do {
             let fresh = try await schwab.refresh(latest, now: now)
             try await store.save(fresh, schwabUserId: schwabUserId, clientId: clientId)
-            if rejected != nil {
-                forced.withLock { $0[schwabUserId ?? clientId] = (fresh.accessToken, now) }
-            }
             logger.info("schwab token refreshed", [("user", .string(schwabUserId ?? clientId))])
             return fresh
         } catch {

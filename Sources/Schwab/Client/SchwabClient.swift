@@ -24,6 +24,14 @@ public final class SchwabClient: Sendable {
     /// Cacheable reads on their way to Schwab, by cache key.
     let inFlight = Mutex<[String: Task<Result<SchwabResponse, SchwabAPIError>, Never>]>([:])
     private let cacheSwitch: Atomic<Bool>
+    /// The last token Schwab refused right after a 401 refresh, and when (monotonic seconds).
+    let futileRefresh = Mutex<FutileRefresh?>(nil)
+
+    /// A refreshed token that Schwab still refused.
+    struct FutileRefresh: Sendable {
+        let token: String
+        let at: Double
+    }
 
     /// A client for one user: `apiBase` without the API's base path, `upstream` shared by every
     /// client of the process, `tokens` for this user.
@@ -161,11 +169,20 @@ public final class SchwabClient: Sendable {
                 outcome, idempotent: request.isIdempotentRead, state: &state, random: options.random())
             switch decision {
             case .fail:
+                if case .status(401, _) = outcome, state.refreshed { noteFutileRefresh(token) }
                 logFailure(
                     request, kind: failure.kind, status: failure.status, correlationId: failure.correlationId,
                     started: started, attempts: state.attempts)
                 throw failure
             case .refreshToken:
+                if refreshWasFutile(token) {
+                    // This very token came from a refresh that Schwab refused moments ago (as it
+                    // does when no account is linked to the app): another refresh would not help.
+                    logFailure(
+                        request, kind: failure.kind, status: failure.status, correlationId: failure.correlationId,
+                        started: started, attempts: state.attempts - 1)
+                    throw failure
+                }
                 logRetry(request, failure: failure, delay: .zero, reason: "refreshing the access token")
                 do {
                     token = try await tokens.replacing(token)
@@ -187,6 +204,24 @@ public final class SchwabClient: Sendable {
             }
         }
     }
+
+    /// Remembers that Schwab refused `token` right after it was refreshed for a 401.
+    private func noteFutileRefresh(_ token: String) {
+        let now = options.now()
+        futileRefresh.withLock { $0 = FutileRefresh(token: token, at: now) }
+    }
+
+    /// Whether `token` is one Schwab refused right after a refresh, within the last minute.
+    private func refreshWasFutile(_ token: String) -> Bool {
+        let now = options.now()
+        return futileRefresh.withLock { last in
+            guard let last else { return false }
+            return last.token == token && now - last.at < Self.futileRefreshMemory
+        }
+    }
+
+    /// How long a refreshed-and-still-refused token is not refreshed again, in seconds.
+    static let futileRefreshMemory: Double = 60
 
     private func upstreamRequest(_ request: SchwabRequest, url: String, token: String) -> UpstreamRequest {
         var headers = HTTPHeaders()
