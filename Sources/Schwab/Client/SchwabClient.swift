@@ -23,15 +23,9 @@ public final class SchwabClient: Sendable {
     let cache: Mutex<SchwabResponseCache>
     /// Cacheable reads on their way to Schwab, by cache key.
     let inFlight = Mutex<[String: Task<Result<SchwabResponse, SchwabAPIError>, Never>]>([:])
-    private let cacheSwitch: Atomic<Bool>
+    let cacheSwitch: Atomic<Bool>
     /// The last token Schwab refused right after a 401 refresh, and when (monotonic seconds).
     let futileRefresh = Mutex<FutileRefresh?>(nil)
-
-    /// A refreshed token that Schwab still refused.
-    struct FutileRefresh: Sendable {
-        let token: String
-        let at: Double
-    }
 
     /// A client for one user: `apiBase` without the API's base path, `upstream` shared by every
     /// client of the process, `tokens` for this user.
@@ -47,23 +41,6 @@ public final class SchwabClient: Sendable {
         cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity, maxBytes: options.cacheMaxBytes))
         cacheSwitch = Atomic(options.cacheEnabled)
     }
-
-    /// Whether cacheable answers are served from the cache; turning it off also empties it.
-    public var cacheEnabled: Bool {
-        get { cacheSwitch.load(ordering: .relaxed) }
-        set {
-            cacheSwitch.store(newValue, ordering: .relaxed)
-            if !newValue { cache.withLock { $0.removeAll() } }
-        }
-    }
-
-    /// The cache's counters, for `status` and benchmarks.
-    public var cacheStats: SchwabCacheStats {
-        cache.withLock { SchwabCacheStats(enabled: cacheEnabled, hits: $0.hits, misses: $0.misses, entries: $0.count) }
-    }
-
-    /// Empties the cache (after an order, a caller may want fresh quotes).
-    public func clearCache() { cache.withLock { $0.removeAll() } }
 
     /// Sends `request` and returns Schwab's successful answer.
     ///
@@ -84,43 +61,8 @@ public final class SchwabClient: Sendable {
         return try await shared(request, key: cacheKey, ttl: ttl, started: started)
     }
 
-    /// A cacheable read: joins an identical one already in flight (so a burst of the same
-    /// question costs Schwab one call of its 120 a minute), else sends it and caches the answer.
-    private func shared(
-        _ request: SchwabRequest, key: String, ttl: Int, started: Double
-    ) async throws(SchwabAPIError) -> SchwabResponse {
-        let task = inFlight.withLock { running in
-            if let task = running[key] { return task }
-            let task = Task<Result<SchwabResponse, SchwabAPIError>, Never> {
-                let result: Result<SchwabResponse, SchwabAPIError>
-                do throws(SchwabAPIError) {
-                    let (response, size) = try await self.exchange(request, started: started)
-                    if self.cacheEnabled {
-                        self.cache.withLock {
-                            $0.store(response, key: key, ttl: ttl, now: self.options.now(), size: size)
-                        }
-                    }
-                    result = .success(response)
-                } catch {
-                    result = .failure(error)
-                }
-                _ = self.inFlight.withLock { $0.removeValue(forKey: key) }
-                return result
-            }
-            running[key] = task
-            return task
-        }
-        return try await task.value.get()
-    }
-
-    /// The cache key when the request may be served from or stored in the cache.
-    private func cacheKey(for request: SchwabRequest) -> String? {
-        guard request.method == .get, request.cache.seconds != nil, cacheEnabled else { return nil }
-        return SchwabResponseCache.key(request)
-    }
-
     /// Attempts until success or the retry policy gives up; returns the answer and its body size.
-    private func exchange(
+    func exchange(
         _ request: SchwabRequest, started: Double
     ) async throws(SchwabAPIError) -> (SchwabResponse, Int) {
         let what = "\(request.method.rawValue) \(SchwabURL.redactedPath(request.path))"
@@ -204,24 +146,6 @@ public final class SchwabClient: Sendable {
             }
         }
     }
-
-    /// Remembers that Schwab refused `token` right after it was refreshed for a 401.
-    private func noteFutileRefresh(_ token: String) {
-        let now = options.now()
-        futileRefresh.withLock { $0 = FutileRefresh(token: token, at: now) }
-    }
-
-    /// Whether `token` is one Schwab refused right after a refresh, within the last minute.
-    private func refreshWasFutile(_ token: String) -> Bool {
-        let now = options.now()
-        return futileRefresh.withLock { last in
-            guard let last else { return false }
-            return last.token == token && now - last.at < Self.futileRefreshMemory
-        }
-    }
-
-    /// How long a refreshed-and-still-refused token is not refreshed again, in seconds.
-    static let futileRefreshMemory: Double = 60
 
     private func upstreamRequest(_ request: SchwabRequest, url: String, token: String) -> UpstreamRequest {
         var headers = HTTPHeaders()
