@@ -59,12 +59,21 @@ struct LoginProcessTests {
         // The same callback again is refused: the attempt is over (the listener is gone).
         let replay = try await TestSupport.run("/usr/bin/curl", ["-sk", "-o", "/dev/null", back])
         #expect(replay.status != 0)
-        // `stdio` finds the sign-in in the same store.
-        let stdio = try StdioChild(world: world)
+        // `stdio` finds the sign-in in the same store and reads alex's accounts with it.
+        let stdio = try StdioChild(world: world, extra: ["--api-base", sandbox.base])
         _ = try #require(await stdio.initialize())
         stdio.request(1, "tools/call", #"{"name":"status","arguments":{}}"#)
         let status = try #require(await stdio.answer(1))
-        #expect(status["result"]?["structuredContent"]?["extra"]?["schwabSignIn"]?.stringValue == "stored")
+        let schwab = status["result"]?["structuredContent"]?["extra"]?["schwab"]
+        #expect(schwab?["signedIn"] == .bool(true), "\(status)")
+        let displays = (schwab?["accounts"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(displays.contains { $0.hasPrefix("Individual ...") })
+        stdio.request(2, "tools/call", #"{"name":"getAccounts","arguments":{}}"#)
+        let accounts = try #require(await stdio.answer(2))
+        #expect(accounts["result"]?["isError"] != .bool(true), "\(accounts)")
+        let text = stdio.output.joined(separator: "\n")
+        #expect(text.contains("accountDisplay"))
+        #expect(text.range(of: "[0-9]{8}", options: .regularExpression) == nil, "no full account number leaves stdio")
         stdio.closeInput()
         #expect(await stdio.waitForExit() == 0)
     }
