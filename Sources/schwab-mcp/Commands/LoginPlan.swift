@@ -17,7 +17,7 @@ struct LoginPlan {
     var usesSandbox: Bool
 
     /// The callback a Schwab app for local use registers (Schwab requires HTTPS).
-    static let defaultRedirectURI = "https://127.0.0.1:8182/callback"
+    static let defaultRedirectURI = StackPlan.localLoginCallback
     /// Schwab's production API.
     static let schwabAPIBase = "https://api.schwabapi.com"
 
