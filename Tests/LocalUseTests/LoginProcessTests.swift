@@ -158,4 +158,17 @@ struct LoginProcessTests {
         #expect(login.stderrText.contains("no sign-in arrived within 2 seconds"))
         #expect(try await world.storedTokens() == nil)
     }
+
+    @Test("SIGTERM while waiting: the attempt is cancelled, exit 1, the listener gone")
+    func cancelledBySignal() async throws {
+        let world = try LocalWorld()
+        let port = TestSupport.freePort()
+        let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port)
+        defer { login.stop() }
+        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        login.signal(SIGTERM)
+        #expect(await login.waitForExit(timeout: 20) == 1)
+        #expect(login.stderrText.contains("cancelled"))
+        #expect(!TestSupport.isListening(port: port))
+    }
 }
