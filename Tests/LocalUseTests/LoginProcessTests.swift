@@ -171,4 +171,24 @@ struct LoginProcessTests {
         #expect(login.stderrText.contains("cancelled"))
         #expect(!TestSupport.isListening(port: port))
     }
+
+    static let badSetups: [(flags: [String], says: String)] = [
+        (["--redirect-uri", "https://mcp.example.com/callback"], "cannot catch Schwab's answer"),
+        (["--redirect-uri", "http://127.0.0.1:8182/callback"], "cannot catch Schwab's answer"),
+        (["--redirect-uri", "https://127.0.0.1:8182/callback", "--port", "9100"], "differs from the port"),
+        (["--port", "70000"], "from 1 to 65535"),
+    ]
+
+    @Test(
+        "a redirect URI it cannot catch, or a port that contradicts it, is refused with the reason",
+        arguments: badSetups)
+    func refusedSetups(flags: [String], says: String) async throws {
+        let world = try LocalWorld()
+        let (executable, arguments) = world.command(
+            ["login", "--config", world.configPath, "--no-browser", "--timeout", "5"] + flags)
+        let result = try await TestSupport.run(executable.path, arguments)
+        #expect(result.status == 1)
+        #expect(result.error.contains(says), "\(result.error)")
+        #expect(!result.output.contains("authorize"))
+    }
 }
