@@ -165,3 +165,43 @@ async def test_stdio_after_login_reads_the_sandbox_accounts(binary, world):
             assert "AAPL" in json.dumps(quotes.structured_content)
     finally:
         sandbox.stop()
+
+
+@pytest.mark.anyio
+async def test_stdio_trading_confirms_each_order_by_elicitation(binary, world):
+    config = pathlib.Path(world)
+    config.write_text(config.read_text() + '[vars]\nENABLE_TRADING = "true"\nMAX_ORDER_QUANTITY = "10"\n')
+    port = _free_port()
+    sandbox = Sandbox("--redirect-uri", f"https://127.0.0.1:{port}/callback")
+    answers, asked = ["accept", "decline"], []
+
+    async def on_elicit(context, params):
+        asked.append(params.message)
+        action = answers.pop(0)
+        return types.ElicitResult(action=action, content={"confirm": True} if action == "accept" else None)
+
+    order = {
+        "accountNumber": "Individual", "orderStrategyType": "SINGLE", "orderType": "MARKET", "session": "NORMAL",
+        "duration": "DAY",
+        "orderLegCollection": [{"instruction": "BUY", "quantity": 2, "instrument": {"symbol": "AAPL", "assetType": "EQUITY"}}],
+    }
+    try:
+        _login(binary, world, sandbox, port)
+        parameters = server(binary, world, "--api-base", sandbox.base)
+        async with Client(parameters, mode="legacy", elicitation_callback=on_elicit) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            assert {"placeOrder", "previewOrder", "cancelOrder", "replaceOrder"} <= names
+            placed = await client.call_tool("placeOrder", order)
+            assert not placed.is_error, placed.content
+            assert placed.structured_content["status"] == "placed" and placed.structured_content["orderId"]
+            assert "AAPL" in asked[0] and "Individual" in asked[0]
+            assert not re.search(r"\d{8}", asked[0]), "the question names the account by display name only"
+            declined = await client.call_tool("placeOrder", order)
+            assert len(asked) == 2
+            text = json.dumps(declined.structured_content) + " ".join(c.text for c in declined.content)
+            assert "declined" in text.lower() or "nothing was sent" in text.lower(), text
+            too_big = dict(order, orderLegCollection=[dict(order["orderLegCollection"][0], quantity=50)])
+            refused = await client.call_tool("placeOrder", too_big)
+            assert refused.is_error and len(asked) == 2, "a limit refusal asks nothing"
+    finally:
+        sandbox.stop()
