@@ -191,4 +191,32 @@ struct LoginProcessTests {
         #expect(result.error.contains(says), "\(result.error)")
         #expect(!result.output.contains("authorize"))
     }
+
+    @Test("without --no-browser it hands the authorize URL to xdg-open when there is one")
+    func opensTheBrowser() async throws {
+        let world = try LocalWorld()
+        let bin = world.folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let opened = world.folder.appendingPathComponent("opened.txt").path
+        let script = bin.appendingPathComponent("xdg-open").path
+        try "#!/bin/sh\nprintf '%s' \"$1\" > \(opened)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let (executable, arguments) = world.command(
+            [
+                "login", "--config", world.configPath, "--port", String(TestSupport.freePort()), "--api-base",
+                "http://127.0.0.1:9", "--timeout", "30",
+            ])
+        var environment = world.environment()
+        environment["PATH"] = path
+        let login = try ChildProcess(
+            arguments, executable: executable, environment: environment, logDirectory: world.folder)
+        defer { login.stop() }
+        #expect(await eventually(timeout: 30) { FileManager.default.fileExists(atPath: opened) })
+        let url = try String(contentsOfFile: opened, encoding: .utf8)
+        #expect(url.hasPrefix("http://127.0.0.1:9/v1/oauth/authorize?"))
+        #expect(await eventually(timeout: 10) { login.stdoutText.contains(url) })
+        #expect(login.stdoutText.contains("Your browser should open now"))
+        _ = await login.terminate(grace: 5)
+    }
 }
