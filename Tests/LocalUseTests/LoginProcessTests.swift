@@ -59,12 +59,21 @@ struct LoginProcessTests {
         // The same callback again is refused: the attempt is over (the listener is gone).
         let replay = try await TestSupport.run("/usr/bin/curl", ["-sk", "-o", "/dev/null", back])
         #expect(replay.status != 0)
-        // `stdio` finds the sign-in in the same store.
-        let stdio = try StdioChild(world: world)
+        // `stdio` finds the sign-in in the same store and reads alex's accounts with it.
+        let stdio = try StdioChild(world: world, extra: ["--api-base", sandbox.base])
         _ = try #require(await stdio.initialize())
         stdio.request(1, "tools/call", #"{"name":"status","arguments":{}}"#)
         let status = try #require(await stdio.answer(1))
-        #expect(status["result"]?["structuredContent"]?["extra"]?["schwabSignIn"]?.stringValue == "stored")
+        let schwab = status["result"]?["structuredContent"]?["extra"]?["schwab"]
+        #expect(schwab?["signedIn"] == .bool(true), "\(status)")
+        let displays = (schwab?["accounts"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(displays.contains { $0.hasPrefix("Individual ...") })
+        stdio.request(2, "tools/call", #"{"name":"getAccounts","arguments":{}}"#)
+        let accounts = try #require(await stdio.answer(2))
+        #expect(accounts["result"]?["isError"] != .bool(true), "\(accounts)")
+        let text = stdio.output.joined(separator: "\n")
+        #expect(text.contains("accountDisplay"))
+        #expect(text.range(of: "[0-9]{8}", options: .regularExpression) == nil, "no full account number leaves stdio")
         stdio.closeInput()
         #expect(await stdio.waitForExit() == 0)
     }
@@ -148,5 +157,66 @@ struct LoginProcessTests {
         #expect(await login.waitForExit(timeout: 30) == 1)
         #expect(login.stderrText.contains("no sign-in arrived within 2 seconds"))
         #expect(try await world.storedTokens() == nil)
+    }
+
+    @Test("SIGTERM while waiting: the attempt is cancelled, exit 1, the listener gone")
+    func cancelledBySignal() async throws {
+        let world = try LocalWorld()
+        let port = TestSupport.freePort()
+        let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port)
+        defer { login.stop() }
+        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        login.signal(SIGTERM)
+        #expect(await login.waitForExit(timeout: 20) == 1)
+        #expect(login.stderrText.contains("cancelled"))
+        #expect(!TestSupport.isListening(port: port))
+    }
+
+    static let badSetups: [(flags: [String], says: String)] = [
+        (["--redirect-uri", "https://mcp.example.com/callback"], "cannot catch Schwab's answer"),
+        (["--redirect-uri", "http://127.0.0.1:8182/callback"], "cannot catch Schwab's answer"),
+        (["--redirect-uri", "https://127.0.0.1:8182/callback", "--port", "9100"], "differs from the port"),
+        (["--port", "70000"], "from 1 to 65535"),
+    ]
+
+    @Test(
+        "a redirect URI it cannot catch, or a port that contradicts it, is refused with the reason",
+        arguments: badSetups)
+    func refusedSetups(flags: [String], says: String) async throws {
+        let world = try LocalWorld()
+        let (executable, arguments) = world.command(
+            ["login", "--config", world.configPath, "--no-browser", "--timeout", "5"] + flags)
+        let result = try await TestSupport.run(executable.path, arguments)
+        #expect(result.status == 1)
+        #expect(result.error.contains(says), "\(result.error)")
+        #expect(!result.output.contains("authorize"))
+    }
+
+    @Test("without --no-browser it hands the authorize URL to xdg-open when there is one")
+    func opensTheBrowser() async throws {
+        let world = try LocalWorld()
+        let bin = world.folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let opened = world.folder.appendingPathComponent("opened.txt").path
+        let script = bin.appendingPathComponent("xdg-open").path
+        try "#!/bin/sh\nprintf '%s' \"$1\" > \(opened)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let (executable, arguments) = world.command(
+            [
+                "login", "--config", world.configPath, "--port", String(TestSupport.freePort()), "--api-base",
+                "http://127.0.0.1:9", "--timeout", "30",
+            ])
+        var environment = world.environment()
+        environment["PATH"] = path
+        let login = try ChildProcess(
+            arguments, executable: executable, environment: environment, logDirectory: world.folder)
+        defer { login.stop() }
+        #expect(await eventually(timeout: 30) { FileManager.default.fileExists(atPath: opened) })
+        let url = try String(contentsOfFile: opened, encoding: .utf8)
+        #expect(url.hasPrefix("http://127.0.0.1:9/v1/oauth/authorize?"))
+        #expect(await eventually(timeout: 10) { login.stdoutText.contains(url) })
+        #expect(login.stdoutText.contains("Your browser should open now"))
+        _ = await login.terminate(grace: 5)
     }
 }
