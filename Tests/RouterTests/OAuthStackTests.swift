@@ -21,7 +21,14 @@ import Testing
             #expect(challenge.hasPrefix("Bearer "))
             #expect(challenge.contains("resource_metadata=\"\(issuer)/.well-known/oauth-protected-resource"))
             #expect(challenge.contains("scope=\"read\""))
+            #expect(refused.header("Access-Control-Expose-Headers") == "WWW-Authenticate")
         }
+        var preflight = HTTPHeaders()
+        preflight.add("Origin", "https://client.example")
+        preflight.add("Access-Control-Request-Method", "POST")
+        let options = try await world.send(UpstreamRequest(method: .options, url: issuer + "/mcp", headers: preflight))
+        #expect(options.status == 204)
+        #expect(options.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
         let garbage = try await world.mcp("{}", token: "not-a-token")
         #expect(garbage.status == 401 && garbage.header("WWW-Authenticate")?.contains("invalid_token") == true)
 
