@@ -46,6 +46,19 @@ struct HostStackTests {
         #expect(words.contains("COOKIE_ENCRYPTION_KEY") && words.contains("schwab-mcp login"), "\(words)")
         let status = try await stack.call(session, 3, "status")
         #expect(status["structuredContent"]?["extra"]?["schwab"]?["signedIn"] == false)
+        #expect(status["structuredContent"]?["extra"]?["schwab"]?["cache"]?["enabled"] == true)
+    }
+
+    @Test("SCHWAB_CACHE = \"off\" in [vars] turns each user's cache off")
+    func cacheOff() async throws {
+        let stack = try await LocalStack.start(vars: #"SCHWAB_CACHE = "off""#)
+        let session = try await stack.initialize()
+        _ = try await stack.storeLocalTokens()
+        for id in 2...3 { _ = try await stack.call(session, id, "getQuotes", #"{"symbols":["AAPL"]}"#) }
+        let status = try await stack.call(session, 4, "status")
+        let cache = status["structuredContent"]?["extra"]?["schwab"]?["cache"]
+        #expect(cache?["enabled"] == false, "\(status.jsonText)")
+        #expect(cache?["hits"] == 0)
     }
 }
 
@@ -66,7 +79,7 @@ final class LocalStack: @unchecked Sendable {
         self.child = child
     }
 
-    static func start(withCookieKey: Bool = true) async throws -> LocalStack {
+    static func start(withCookieKey: Bool = true, vars: String = "") async throws -> LocalStack {
         let folder = try TestSupport.temporaryDirectory("tools-up")
         let routerPort = TestSupport.freePort()
         let sandboxPort = TestSupport.freePort()
@@ -81,6 +94,8 @@ final class LocalStack: @unchecked Sendable {
             shutdown_grace = "5s"
             socket_dir = "\(folder.path)/s"
             data_dir = "\(folder.path)/data"
+            [vars]
+            \(vars)
             [[kv_namespaces]]
             binding = "OAUTH_KV"
             id = "oauth"
