@@ -131,9 +131,10 @@ public struct SchwabToolHost: Sendable {
 
     /// After a dead Schwab sign-in: revoke every grant of that Schwab user (or, without a known
     /// Schwab user, the grant in use), so the MCP client's next request gets 401 and it signs in
-    /// again. Nothing to revoke for the local user.
+    /// again. Nothing to revoke for the local user, nor when this host cannot read sign-ins at all.
     func signInExpired(for identity: MCPObjectIdentity) -> @Sendable () async -> Void {
-        guard identity.authMode == "oauth", let grants else { return {} }
+        // Without a token manager a new sign-in could not help: revoking would only loop the client.
+        guard identity.authMode == "oauth", tokenManager != nil, let grants else { return {} }
         let logger = self.logger
         return {
             do throws(AuthError) {
