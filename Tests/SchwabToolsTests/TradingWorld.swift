@@ -169,8 +169,3 @@ final class TradingWorld: @unchecked Sendable {
         return Reply(status: Int(lines.last ?? "") ?? 0, text: lines.dropLast().joined(separator: "\n"))
     }
 }
-
-extension ToolResult {
-    /// The text of the first content block.
-    var text: String { content.first?["text"]?.stringValue ?? "" }
-}
