@@ -128,6 +128,25 @@ struct TradingFlowTests {
         #expect(world.leaks(preview.text + placed.text + altered.text).isEmpty)
     }
 
+    @Test("a preview Schwab refuses issues no confirmation id; a preview Schwab cannot answer still summarises")
+    func previewRefusedBySchwab() async throws {
+        let world = try await TradingWorld()
+        let refused = try await world.call("previewOrder", Self.order(world, symbol: "NOSUCHSYM"))
+        #expect(refused.isError)
+        #expect(refused.text.contains("Schwab refuses this order"), "\(refused.text)")
+        #expect(refused.text.contains("No confirmation id was issued"))
+        #expect(refused.structuredContent?["confirmationId"] == nil)
+        _ = try await TradingWorld.curl(
+            world.port, "POST", "/admin/faults", token: TradingWorld.adminToken,
+            json: "{\"pathPattern\":\"/trader/v1/accounts/*/previewOrder\",\"status\":503}")
+        let degraded = try await world.call("previewOrder", Self.order(world))
+        #expect(!degraded.isError, "\(degraded.text)")
+        #expect(degraded.structuredContent?["confirmationId"]?.stringValue?.count == 32)
+        let note = degraded.structuredContent?["schwabValidation"]?["unavailable"]?.stringValue ?? ""
+        #expect(note.contains("unavailable"))
+        #expect(try await Self.events(world) == ["previewOrder:refused_invalid", "previewOrder:previewed"])
+    }
+
     @Test("an expired confirmation id is refused and places nothing")
     func expiredConfirmation() async throws {
         let world = try await TradingWorld()
