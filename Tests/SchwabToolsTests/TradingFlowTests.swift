@@ -147,6 +147,22 @@ struct TradingFlowTests {
         #expect(try await Self.events(world) == ["previewOrder:refused_invalid", "previewOrder:previewed"])
     }
 
+    @Test("four concurrent placeOrder calls with one confirmation id place one order")
+    func concurrentReuse() async throws {
+        let world = try await TradingWorld()
+        let order = Self.order(world)
+        let preview = try await world.call("previewOrder", order)
+        let id = try #require(preview.structuredContent?["confirmationId"]?.stringValue)
+        let withId = Self.with(order, ("confirmationId", .string(id)))
+        let results = try await withThrowingTaskGroup(of: ToolResult.self) { group in
+            for _ in 0..<4 { group.addTask { try await world.call("placeOrder", withId) } }
+            return try await group.reduce(into: [ToolResult]()) { $0.append($1) }
+        }
+        #expect(results.filter { !$0.isError }.count == 1)
+        #expect(results.filter { $0.text.contains("already used") }.count == 3)
+        #expect(try await world.newOrders().count == 1)
+    }
+
     @Test("an expired confirmation id is refused and places nothing")
     func expiredConfirmation() async throws {
         let world = try await TradingWorld()
