@@ -169,3 +169,40 @@ final class TradingWorld: @unchecked Sendable {
         return Reply(status: Int(lines.last ?? "") ?? 0, text: lines.dropLast().joined(separator: "\n"))
     }
 }
+
+/// Orders and answers the trading tests share.
+extension TradingWorld {
+    static let accept = TradingWorld.Asker(["action": "accept", "content": ["confirm": true]])
+
+    static func order(
+        _ world: TradingWorld, quantity: Int = 3, price: Double = 100, symbol: String = "MSFT",
+        assetType: String = "EQUITY", instruction: String = "BUY", extra: [(String, JSONValue)] = []
+    ) -> JSONValue {
+        .object(
+            [
+                ("accountNumber", .string(world.display)), ("orderStrategyType", "SINGLE"), ("session", "NORMAL"),
+                ("duration", "DAY"), ("orderType", "LIMIT"), ("price", .double(price)),
+                (
+                    "orderLegCollection",
+                    [
+                        [
+                            "instruction": .string(instruction), "quantity": .int(quantity),
+                            "instrument": ["symbol": .string(symbol), "assetType": .string(assetType)],
+                        ]
+                    ]
+                ),
+            ] + extra)
+    }
+
+    static func with(_ json: JSONValue, _ extra: (String, JSONValue)) -> JSONValue {
+        guard case .object(var members) = json else { return json }
+        members.removeAll { $0.0 == extra.0 }
+        members.append(extra)
+        return .object(members)
+    }
+
+    static func events(_ world: TradingWorld) async throws -> [String] {
+        try await AuditLog(kv: world.kv.client, namespace: "OAUTH_KV").list(user: TradingWorld.user, limit: 1000)
+            .map { "\($0.tool):\($0.event.rawValue)" }
+    }
+}
