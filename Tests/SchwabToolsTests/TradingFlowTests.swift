@@ -2,6 +2,9 @@ import EdgeCore
 import EdgeKV
 import Foundation
 import MCP
+import OAuth
+import Schwab
+import Synchronization
 import TestSupport
 import Testing
 
@@ -103,6 +106,29 @@ struct TradingFlowTests {
         let events = try await TradingWorld.events(world)
         #expect(events.last == "placeOrder:schwab_error")
         #expect(events.first == "placeOrder:refused_invalid")
+    }
+
+    @Test("a dead Schwab sign-in stops the order with the sign-in message and asks the host to revoke grants")
+    func deadSignIn() async throws {
+        let world = try await TradingWorld()
+        let message = "Your Schwab sign-in has expired (Schwab allows 7 days). Sign in again."
+        let client = SchwabClient(
+            apiBase: "http://127.0.0.1:\(world.port)", upstream: world.upstream,
+            tokens: SchwabAccessTokens(
+                current: { () throws(AuthError) in throw AuthError(.tokenRefresh, message) },
+                replacing: { _ throws(AuthError) in throw AuthError(.tokenRefresh, message) }),
+            logger: world.env.logger)
+        let revoked = Atomic<Int>(0)
+        let env = SchwabToolEnvironment(
+            client: client, accounts: AccountDirectory(client: client), userKey: TradingWorld.user,
+            kv: world.kv.client, trading: TradingSettings(enabled: true), logger: world.env.logger,
+            onSignInExpired: { revoked.add(1, ordering: .relaxed) })
+        let result = try await world.call(
+            "placeOrder", TradingWorld.order(world), asker: TradingWorld.accept, in: TradingTools.tools(env))
+        #expect(result.isError)
+        #expect(result.text == message)
+        #expect(revoked.load(ordering: .relaxed) == 1)
+        #expect(try await world.newOrders().isEmpty)
     }
 
     @Test("a 503 on placing is reported and never retried: no order appears")

@@ -110,8 +110,12 @@ final class TradingWorld: @unchecked Sendable {
     }
 
     /// Calls `name` like the endpoint does; `asker` nil means a client without elicitation.
-    func call(_ name: String, _ arguments: JSONValue, asker: Asker? = nil) async throws -> ToolResult {
-        guard let tool = tools.first(where: { $0.name == name }) else { throw SetupFailure("no tool \(name)") }
+    func call(
+        _ name: String, _ arguments: JSONValue, asker: Asker? = nil, in set: [ToolDeclaration]? = nil
+    )
+        async throws -> ToolResult
+    {
+        guard let tool = (set ?? tools).first(where: { $0.name == name }) else { throw SetupFailure("no tool \(name)") }
         let validated = try tool.input.validate(arguments).get()
         let capabilities: JSONValue = asker == nil ? [:] : ["elicitation": [:]]
         let session = MCPSessionInfo(

@@ -57,7 +57,7 @@ extension TradingDesk {
                     "Schwab refuses this order: \(scrub(error.message)). No confirmation id was issued.")
             case .signInRequired:
                 await onSignInExpired()
-                throw TradingError(.schwab, SchwabAPIError.signInMessage)
+                throw TradingError(.schwab, scrub(error.message))
             default:
                 return .object([("unavailable", .string("Schwab's preview was unavailable: \(scrub(error.message))"))])
             }
