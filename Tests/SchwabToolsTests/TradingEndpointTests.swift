@@ -75,7 +75,7 @@ struct TradingEndpointTests {
         let world = try await TradingWorld()
         let endpoint = try Self.endpoint(world)
         let id = try await Self.open(endpoint, capabilities: "{\"elicitation\":{}}")
-        let arguments = TradingFlowTests.order(world, quantity: 2, price: 95)
+        let arguments = TradingWorld.order(world, quantity: 2, price: 95)
         let call = JSONValue.object([
             ("jsonrpc", "2.0"), ("id", 7), ("method", "tools/call"),
             ("params", .object([("name", "placeOrder"), ("arguments", arguments)])),

@@ -2,168 +2,43 @@ import EdgeCore
 import EdgeKV
 import Foundation
 import MCP
+import OAuth
+import Schwab
+import Synchronization
 import TestSupport
 import Testing
 
 @testable import SchwabTools
 
-/// The order tools against the real sandbox and KV service: confirmation by elicitation and by
-/// previewed id, limits, cancel and replace, and the audit log (issue 8, "Safe trading").
+/// The order tools against the real sandbox and KV service: limits, cancel and replace,
+/// Schwab's refusals, and the audit log (issue 8, "Safe trading").
 @Suite("Trading against the sandbox", .realWorld, .serialized)
 struct TradingFlowTests {
-    static let accept = TradingWorld.Asker(["action": "accept", "content": ["confirm": true]])
-
-    static func order(
-        _ world: TradingWorld, quantity: Int = 3, price: Double = 100, symbol: String = "MSFT",
-        assetType: String = "EQUITY", instruction: String = "BUY", extra: [(String, JSONValue)] = []
-    ) -> JSONValue {
-        .object(
-            [
-                ("accountNumber", .string(world.display)), ("orderStrategyType", "SINGLE"), ("session", "NORMAL"),
-                ("duration", "DAY"), ("orderType", "LIMIT"), ("price", .double(price)),
-                (
-                    "orderLegCollection",
-                    [
-                        [
-                            "instruction": .string(instruction), "quantity": .int(quantity),
-                            "instrument": ["symbol": .string(symbol), "assetType": .string(assetType)],
-                        ]
-                    ]
-                ),
-            ] + extra)
-    }
-
-    static func with(_ json: JSONValue, _ extra: (String, JSONValue)) -> JSONValue {
-        guard case .object(var members) = json else { return json }
-        members.removeAll { $0.0 == extra.0 }
-        members.append(extra)
-        return .object(members)
-    }
-
-    static func events(_ world: TradingWorld) async throws -> [String] {
-        try await AuditLog(kv: world.kv.client, namespace: "OAUTH_KV").list(user: TradingWorld.user, limit: 1000)
-            .map { "\($0.tool):\($0.event.rawValue)" }
-    }
-
-    @Test("elicitation accept places exactly the summarised order")
-    func elicitationAcceptPlaces() async throws {
-        let world = try await TradingWorld()
-        let asker = TradingWorld.Asker(["action": "accept", "content": ["confirm": true]])
-        let result = try await world.call("placeOrder", Self.order(world), asker: asker)
-        #expect(!result.isError, "\(result.text)")
-        let question = try #require(asker.asked.first)
-        #expect(question.contains("Place this order in account \(world.display):"))
-        #expect(question.contains("BUY 3 MSFT (EQUITY)"))
-        #expect(question.contains("LIMIT at $100.00, DAY, NORMAL session"))
-        #expect(question.contains("Estimated cost: $300.00"))
-        let orderId = try #require(result.structuredContent?["orderId"]?.stringValue)
-        let placed = try await world.orderAtSandbox(orderId)
-        #expect(placed["orderType"]?.stringValue == "LIMIT")
-        #expect(placed["price"]?.doubleValue == 100)
-        #expect(placed["duration"]?.stringValue == "DAY")
-        let leg = placed["orderLegCollection"]?[0]
-        #expect(leg?["instruction"]?.stringValue == "BUY")
-        #expect(leg?["quantity"]?.doubleValue == 3)
-        #expect(leg?["instrument"]?["symbol"]?.stringValue == "MSFT")
-        #expect(try await world.newOrders().count == 1)
-        #expect(world.leaks(result.text + question).isEmpty)
-        #expect(
-            try await Self.events(world) == [
-                "placeOrder:confirmation_requested", "placeOrder:confirmed", "placeOrder:placed",
-            ])
-    }
-
-    @Test(
-        "decline, dismissal or an unticked box places nothing and says so",
-        arguments: [
-            ["action": "decline"] as JSONValue, ["action": "cancel"],
-            ["action": "accept", "content": ["confirm": false]],
-        ])
-    func declinePlacesNothing(answer: JSONValue) async throws {
-        let world = try await TradingWorld()
-        let asker = TradingWorld.Asker(answer)
-        let result = try await world.call("placeOrder", Self.order(world), asker: asker)
-        #expect(!result.isError)
-        #expect(asker.asked.count == 1)
-        #expect(result.structuredContent?["status"]?.stringValue == "declined")
-        #expect(result.text.contains("Nothing was sent to Schwab"))
-        #expect(try await world.newOrders().isEmpty)
-        #expect(try await Self.events(world) == ["placeOrder:confirmation_requested", "placeOrder:declined"])
-    }
-
-    @Test("without elicitation: preview gives an id that places exactly that order, once")
-    func previewThenConfirm() async throws {
-        let world = try await TradingWorld()
-        let order = Self.order(world)
-        let bare = try await world.call("placeOrder", order)
-        #expect(bare.isError)
-        #expect(bare.text.contains("call placeOrder again"), "\(bare.text)")
-
-        let preview = try await world.call("previewOrder", order)
-        #expect(!preview.isError, "\(preview.text)")
-        #expect(preview.structuredContent?["summary"]?["text"]?.stringValue?.contains("BUY 3 MSFT") == true)
-        let id = try #require(preview.structuredContent?["confirmationId"]?.stringValue)
-
-        let altered = try await world.call(
-            "placeOrder", Self.with(Self.order(world, quantity: 4), ("confirmationId", .string(id))))
-        #expect(altered.isError)
-        #expect(altered.text.contains("not the one previewed"), "\(altered.text)")
-        let repriced = try await world.call(
-            "placeOrder", Self.with(Self.order(world, price: 101), ("confirmationId", .string(id))))
-        #expect(repriced.text.contains("not the one previewed"))
-        #expect(try await world.newOrders().isEmpty)
-
-        let placed = try await world.call("placeOrder", Self.with(order, ("confirmationId", .string(id))))
-        #expect(!placed.isError, "\(placed.text)")
-        let orderId = try #require(placed.structuredContent?["orderId"]?.stringValue)
-        #expect(try await world.orderAtSandbox(orderId)["orderLegCollection"]?[0]?["quantity"]?.doubleValue == 3)
-
-        let again = try await world.call("placeOrder", Self.with(order, ("confirmationId", .string(id))))
-        #expect(again.isError)
-        #expect(again.text.contains("already used"), "\(again.text)")
-        let unknown = try await world.call(
-            "placeOrder", Self.with(order, ("confirmationId", .string(String(repeating: "a", count: 32)))))
-        #expect(unknown.text.contains("unknown or has expired"))
-        #expect(try await world.newOrders().count == 1)
-        #expect(world.leaks(preview.text + placed.text + altered.text).isEmpty)
-    }
-
-    @Test("an expired confirmation id is refused and places nothing")
-    func expiredConfirmation() async throws {
-        let world = try await TradingWorld()
-        let order = Self.order(world)
-        let preview = try await world.call("previewOrder", order)
-        let id = try #require(preview.structuredContent?["confirmationId"]?.stringValue)
-        world.advance(seconds: 601)
-        let late = try await world.call("placeOrder", Self.with(order, ("confirmationId", .string(id))))
-        #expect(late.isError)
-        #expect(late.text.contains("expired"), "\(late.text)")
-        #expect(try await world.newOrders().isEmpty)
-    }
-
     @Test("operator limits refuse before anyone is asked, naming the limit")
     func limitsEnforced() async throws {
         let world = try await TradingWorld(
             settings: TradingSettings(enabled: true, maxQuantity: 5, maxNotional: 1000, allowedAssetTypes: ["EQUITY"]))
         let asker = TradingWorld.Asker(["action": "accept", "content": ["confirm": true]])
-        let tooMany = try await world.call("placeOrder", Self.order(world, quantity: 6, price: 1), asker: asker)
+        let tooMany = try await world.call("placeOrder", TradingWorld.order(world, quantity: 6, price: 1), asker: asker)
         #expect(tooMany.isError)
         #expect(tooMany.text.contains("MAX_ORDER_QUANTITY"))
-        let tooDear = try await world.call("placeOrder", Self.order(world, quantity: 5, price: 250), asker: asker)
+        let tooDear = try await world.call(
+            "placeOrder", TradingWorld.order(world, quantity: 5, price: 250), asker: asker)
         #expect(tooDear.text.contains("MAX_ORDER_NOTIONAL"))
         let option = try await world.call(
             "previewOrder",
-            Self.order(
+            TradingWorld.order(
                 world, quantity: 1, price: 1, symbol: "SPY   270115C00550000", assetType: "OPTION",
                 instruction: "BUY_TO_OPEN"))
         #expect(option.isError)
         #expect(option.text.contains("ALLOWED_ASSET_TYPES"))
         #expect(asker.asked.isEmpty)
-        let within = try await world.call("placeOrder", Self.order(world, quantity: 5, price: 200), asker: asker)
+        let within = try await world.call(
+            "placeOrder", TradingWorld.order(world, quantity: 5, price: 200), asker: asker)
         #expect(!within.isError, "\(within.text)")
         #expect(try await world.newOrders().count == 1)
         #expect(
-            try await Self.events(world) == [
+            try await TradingWorld.events(world) == [
                 "placeOrder:refused_by_limits", "placeOrder:refused_by_limits", "previewOrder:refused_by_limits",
                 "placeOrder:confirmation_requested", "placeOrder:confirmed", "placeOrder:placed",
             ])
@@ -172,12 +47,13 @@ struct TradingFlowTests {
     @Test("replace and cancel are confirmed and reach the sandbox")
     func replaceAndCancel() async throws {
         let world = try await TradingWorld()
-        let placed = try await world.call("placeOrder", Self.order(world), asker: Self.accept)
+        let placed = try await world.call("placeOrder", TradingWorld.order(world), asker: TradingWorld.accept)
         let first = try #require(placed.structuredContent?["orderId"]?.stringValue)
 
         let asker = TradingWorld.Asker(["action": "accept", "content": ["confirm": true]])
         let replaced = try await world.call(
-            "replaceOrder", Self.with(Self.order(world, price: 90), ("orderId", .string(first))), asker: asker)
+            "replaceOrder", TradingWorld.with(TradingWorld.order(world, price: 90), ("orderId", .string(first))),
+            asker: asker)
         #expect(!replaced.isError, "\(replaced.text)")
         #expect((asker.asked.first ?? "").contains("Replace order \(first) in account \(world.display) with:"))
         let second = try #require(replaced.structuredContent?["orderId"]?.stringValue)
@@ -217,17 +93,42 @@ struct TradingFlowTests {
     func refusals() async throws {
         let world = try await TradingWorld()
         let unknown = try await world.call(
-            "placeOrder", Self.with(Self.order(world), ("accountNumber", "Nope ...000")), asker: Self.accept)
+            "placeOrder", TradingWorld.with(TradingWorld.order(world), ("accountNumber", "Nope ...000")),
+            asker: TradingWorld.accept)
         #expect(unknown.isError)
         #expect(unknown.text.contains(world.display), "\(unknown.text)")
-        let bad = try await world.call("placeOrder", Self.order(world, symbol: "NOSUCHSYM"), asker: Self.accept)
+        let bad = try await world.call(
+            "placeOrder", TradingWorld.order(world, symbol: "NOSUCHSYM"), asker: TradingWorld.accept)
         #expect(bad.isError)
         #expect(bad.text.contains("Schwab did not accept it"), "\(bad.text)")
         #expect(bad.text.contains("not retried"))
         #expect(world.leaks(unknown.text + bad.text).isEmpty)
-        let events = try await Self.events(world)
+        let events = try await TradingWorld.events(world)
         #expect(events.last == "placeOrder:schwab_error")
         #expect(events.first == "placeOrder:refused_invalid")
+    }
+
+    @Test("a dead Schwab sign-in stops the order with the sign-in message and asks the host to revoke grants")
+    func deadSignIn() async throws {
+        let world = try await TradingWorld()
+        let message = "Your Schwab sign-in has expired (Schwab allows 7 days). Sign in again."
+        let client = SchwabClient(
+            apiBase: "http://127.0.0.1:\(world.port)", upstream: world.upstream,
+            tokens: SchwabAccessTokens(
+                current: { () throws(AuthError) in throw AuthError(.tokenRefresh, message) },
+                replacing: { _ throws(AuthError) in throw AuthError(.tokenRefresh, message) }),
+            logger: world.env.logger)
+        let revoked = Atomic<Int>(0)
+        let env = SchwabToolEnvironment(
+            client: client, accounts: AccountDirectory(client: client), userKey: TradingWorld.user,
+            kv: world.kv.client, trading: TradingSettings(enabled: true), logger: world.env.logger,
+            onSignInExpired: { revoked.add(1, ordering: .relaxed) })
+        let result = try await world.call(
+            "placeOrder", TradingWorld.order(world), asker: TradingWorld.accept, in: TradingTools.tools(env))
+        #expect(result.isError)
+        #expect(result.text == message)
+        #expect(revoked.load(ordering: .relaxed) == 1)
+        #expect(try await world.newOrders().isEmpty)
     }
 
     @Test("a 503 on placing is reported and never retried: no order appears")
@@ -237,12 +138,12 @@ struct TradingFlowTests {
             world.port, "POST", "/admin/faults", token: TradingWorld.adminToken,
             json: "{\"pathPattern\":\"/trader/v1/accounts/*/orders\",\"method\":\"POST\",\"status\":503,\"count\":1}")
         #expect(fault.status == 200 || fault.status == 201, "\(fault.text)")
-        let result = try await world.call("placeOrder", Self.order(world), asker: Self.accept)
+        let result = try await world.call("placeOrder", TradingWorld.order(world), asker: TradingWorld.accept)
         #expect(result.isError)
         #expect(result.text.contains("not retried"), "\(result.text)")
         #expect(try await world.newOrders().isEmpty)
         #expect(
-            try await Self.events(world) == [
+            try await TradingWorld.events(world) == [
                 "placeOrder:confirmation_requested", "placeOrder:confirmed", "placeOrder:schwab_error",
             ])
     }
@@ -250,18 +151,19 @@ struct TradingFlowTests {
     @Test("the audit log holds every step in order, and schwab-mcp audit prints it without account numbers")
     func auditCommand() async throws {
         let world = try await TradingWorld(settings: TradingSettings(enabled: true, maxQuantity: 50))
-        let order = Self.order(world)
+        let order = TradingWorld.order(world)
         let preview = try await world.call("previewOrder", order)
         let id = try #require(preview.structuredContent?["confirmationId"]?.stringValue)
-        let placed = try await world.call("placeOrder", Self.with(order, ("confirmationId", .string(id))))
+        let placed = try await world.call("placeOrder", TradingWorld.with(order, ("confirmationId", .string(id))))
         let orderId = try #require(placed.structuredContent?["orderId"]?.stringValue)
-        _ = try await world.call("placeOrder", Self.order(world, quantity: 60), asker: Self.accept)
-        _ = try await world.call("placeOrder", Self.order(world), asker: TradingWorld.Asker(["action": "decline"]))
+        _ = try await world.call("placeOrder", TradingWorld.order(world, quantity: 60), asker: TradingWorld.accept)
+        _ = try await world.call(
+            "placeOrder", TradingWorld.order(world), asker: TradingWorld.Asker(["action": "decline"]))
         let expected = [
             "previewOrder:previewed", "placeOrder:confirmed", "placeOrder:placed", "placeOrder:refused_by_limits",
             "placeOrder:confirmation_requested", "placeOrder:declined",
         ]
-        #expect(try await Self.events(world) == expected)
+        #expect(try await TradingWorld.events(world) == expected)
 
         let config = world.folder.appendingPathComponent("wrangler.toml")
         try "name = \"audit-test\"\n".write(to: config, atomically: true, encoding: .utf8)

@@ -110,8 +110,12 @@ final class TradingWorld: @unchecked Sendable {
     }
 
     /// Calls `name` like the endpoint does; `asker` nil means a client without elicitation.
-    func call(_ name: String, _ arguments: JSONValue, asker: Asker? = nil) async throws -> ToolResult {
-        guard let tool = tools.first(where: { $0.name == name }) else { throw SetupFailure("no tool \(name)") }
+    func call(
+        _ name: String, _ arguments: JSONValue, asker: Asker? = nil, in set: [ToolDeclaration]? = nil
+    )
+        async throws -> ToolResult
+    {
+        guard let tool = (set ?? tools).first(where: { $0.name == name }) else { throw SetupFailure("no tool \(name)") }
         let validated = try tool.input.validate(arguments).get()
         let capabilities: JSONValue = asker == nil ? [:] : ["elicitation": [:]]
         let session = MCPSessionInfo(
@@ -170,7 +174,39 @@ final class TradingWorld: @unchecked Sendable {
     }
 }
 
-extension ToolResult {
-    /// The text of the first content block.
-    var text: String { content.first?["text"]?.stringValue ?? "" }
+/// Orders and answers the trading tests share.
+extension TradingWorld {
+    static let accept = TradingWorld.Asker(["action": "accept", "content": ["confirm": true]])
+
+    static func order(
+        _ world: TradingWorld, quantity: Int = 3, price: Double = 100, symbol: String = "MSFT",
+        assetType: String = "EQUITY", instruction: String = "BUY", extra: [(String, JSONValue)] = []
+    ) -> JSONValue {
+        .object(
+            [
+                ("accountNumber", .string(world.display)), ("orderStrategyType", "SINGLE"), ("session", "NORMAL"),
+                ("duration", "DAY"), ("orderType", "LIMIT"), ("price", .double(price)),
+                (
+                    "orderLegCollection",
+                    [
+                        [
+                            "instruction": .string(instruction), "quantity": .int(quantity),
+                            "instrument": ["symbol": .string(symbol), "assetType": .string(assetType)],
+                        ]
+                    ]
+                ),
+            ] + extra)
+    }
+
+    static func with(_ json: JSONValue, _ extra: (String, JSONValue)) -> JSONValue {
+        guard case .object(var members) = json else { return json }
+        members.removeAll { $0.0 == extra.0 }
+        members.append(extra)
+        return .object(members)
+    }
+
+    static func events(_ world: TradingWorld) async throws -> [String] {
+        try await AuditLog(kv: world.kv.client, namespace: "OAUTH_KV").list(user: TradingWorld.user, limit: 1000)
+            .map { "\($0.tool):\($0.event.rawValue)" }
+    }
 }

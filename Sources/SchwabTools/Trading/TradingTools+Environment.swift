@@ -27,7 +27,7 @@ extension TradingTools {
                     case .schwab(let failure):
                         if failure.kind == .signInRequired {
                             await env.onSignInExpired()
-                            throw TradingError(.schwab, SchwabAPIError.signInMessage)
+                            throw TradingError(.schwab, accounts.scrubber.scrub(failure.message))
                         }
                         throw TradingError(.schwab, accounts.scrubber.scrub(failure.message))
                     case .resolution(let failure):
@@ -35,7 +35,8 @@ extension TradingTools {
                     }
                 }
             },
-            scrub: { accounts.scrubber.scrub($0) }, onSignInExpired: env.onSignInExpired, now: now)
+            scrub: { accounts.scrubber.scrub($0) }, onSignInExpired: env.onSignInExpired,
+            logger: env.logger.named("trading"), now: now)
         return declarations.map { declaration in
             var scrubbed = declaration
             let handler = declaration.handler

@@ -23,6 +23,9 @@ public struct SchwabToolHost: Sendable {
     public let trading: TradingSettings
     /// Why stored sign-ins cannot be used, when they cannot (shown by every tool call).
     public let unavailable: String?
+    /// How each user's client retries and caches (`SCHWAB_CACHE = "off"` in `[vars]` turns the
+    /// cache off, for comparisons).
+    public let clientOptions: SchwabClient.Options
     let upstream: UpstreamClient
     /// Every object's client options (`[vars]` `SCHWAB_CACHE = "off"` turns the cache off).
     let clientOptions: SchwabClient.Options
@@ -130,9 +133,10 @@ public struct SchwabToolHost: Sendable {
 
     /// After a dead Schwab sign-in: revoke every grant of that Schwab user (or, without a known
     /// Schwab user, the grant in use), so the MCP client's next request gets 401 and it signs in
-    /// again. Nothing to revoke for the local user.
+    /// again. Nothing to revoke for the local user, nor when this host cannot read sign-ins at all.
     func signInExpired(for identity: MCPObjectIdentity) -> @Sendable () async -> Void {
-        guard identity.authMode == "oauth", let grants else { return {} }
+        // Without a token manager a new sign-in could not help: revoking would only loop the client.
+        guard identity.authMode == "oauth", tokenManager != nil, let grants else { return {} }
         let logger = self.logger
         return {
             do throws(AuthError) {
