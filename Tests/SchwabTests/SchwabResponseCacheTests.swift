@@ -88,3 +88,16 @@ import Testing
         #expect(cache.bytes == 0 && cache.count == 0)
     }
 }
+
+/// The operator's switch for the cache.
+@Suite struct SchwabClientOptionsTests {
+    @Test(
+        arguments: [
+            ([:], true), (["SCHWAB_CACHE": "off"], false), (["SCHWAB_CACHE": "FALSE"], false),
+            (["SCHWAB_CACHE": "0"], false),
+            (["SCHWAB_CACHE": "no"], false), (["SCHWAB_CACHE": "on"], true), (["OTHER": "off"], true),
+        ] as [([String: String], Bool)])
+    func schwabCacheOffTurnsTheCacheOff(_ vars: [String: String], _ enabled: Bool) {
+        #expect(SchwabClient.Options(vars: vars).cacheEnabled == enabled)
+    }
+}

@@ -23,7 +23,9 @@ public final class SchwabClient: Sendable {
     let cache: Mutex<SchwabResponseCache>
     /// Cacheable reads on their way to Schwab, by cache key.
     let inFlight = Mutex<[String: Task<Result<SchwabResponse, SchwabAPIError>, Never>]>([:])
-    private let cacheSwitch: Atomic<Bool>
+    let cacheSwitch: Atomic<Bool>
+    /// The last token Schwab refused right after a 401 refresh, and when (monotonic seconds).
+    let futileRefresh = Mutex<FutileRefresh?>(nil)
 
     /// A client for one user: `apiBase` without the API's base path, `upstream` shared by every
     /// client of the process, `tokens` for this user.
@@ -39,23 +41,6 @@ public final class SchwabClient: Sendable {
         cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity, maxBytes: options.cacheMaxBytes))
         cacheSwitch = Atomic(options.cacheEnabled)
     }
-
-    /// Whether cacheable answers are served from the cache; turning it off also empties it.
-    public var cacheEnabled: Bool {
-        get { cacheSwitch.load(ordering: .relaxed) }
-        set {
-            cacheSwitch.store(newValue, ordering: .relaxed)
-            if !newValue { cache.withLock { $0.removeAll() } }
-        }
-    }
-
-    /// The cache's counters, for `status` and benchmarks.
-    public var cacheStats: SchwabCacheStats {
-        cache.withLock { SchwabCacheStats(enabled: cacheEnabled, hits: $0.hits, misses: $0.misses, entries: $0.count) }
-    }
-
-    /// Empties the cache (after an order, a caller may want fresh quotes).
-    public func clearCache() { cache.withLock { $0.removeAll() } }
 
     /// Sends `request` and returns Schwab's successful answer.
     ///
@@ -76,43 +61,8 @@ public final class SchwabClient: Sendable {
         return try await shared(request, key: cacheKey, ttl: ttl, started: started)
     }
 
-    /// A cacheable read: joins an identical one already in flight (so a burst of the same
-    /// question costs Schwab one call of its 120 a minute), else sends it and caches the answer.
-    private func shared(
-        _ request: SchwabRequest, key: String, ttl: Int, started: Double
-    ) async throws(SchwabAPIError) -> SchwabResponse {
-        let task = inFlight.withLock { running in
-            if let task = running[key] { return task }
-            let task = Task<Result<SchwabResponse, SchwabAPIError>, Never> {
-                let result: Result<SchwabResponse, SchwabAPIError>
-                do throws(SchwabAPIError) {
-                    let (response, size) = try await self.exchange(request, started: started)
-                    if self.cacheEnabled {
-                        self.cache.withLock {
-                            $0.store(response, key: key, ttl: ttl, now: self.options.now(), size: size)
-                        }
-                    }
-                    result = .success(response)
-                } catch {
-                    result = .failure(error)
-                }
-                _ = self.inFlight.withLock { $0.removeValue(forKey: key) }
-                return result
-            }
-            running[key] = task
-            return task
-        }
-        return try await task.value.get()
-    }
-
-    /// The cache key when the request may be served from or stored in the cache.
-    private func cacheKey(for request: SchwabRequest) -> String? {
-        guard request.method == .get, request.cache.seconds != nil, cacheEnabled else { return nil }
-        return SchwabResponseCache.key(request)
-    }
-
     /// Attempts until success or the retry policy gives up; returns the answer and its body size.
-    private func exchange(
+    func exchange(
         _ request: SchwabRequest, started: Double
     ) async throws(SchwabAPIError) -> (SchwabResponse, Int) {
         let what = "\(request.method.rawValue) \(SchwabURL.redactedPath(request.path))"
@@ -161,11 +111,20 @@ public final class SchwabClient: Sendable {
                 outcome, idempotent: request.isIdempotentRead, state: &state, random: options.random())
             switch decision {
             case .fail:
+                if case .status(401, _) = outcome, state.refreshed { noteFutileRefresh(token) }
                 logFailure(
                     request, kind: failure.kind, status: failure.status, correlationId: failure.correlationId,
                     started: started, attempts: state.attempts)
                 throw failure
             case .refreshToken:
+                if refreshWasFutile(token) {
+                    // This very token came from a refresh that Schwab refused moments ago (as it
+                    // does when no account is linked to the app): another refresh would not help.
+                    logFailure(
+                        request, kind: failure.kind, status: failure.status, correlationId: failure.correlationId,
+                        started: started, attempts: state.attempts - 1)
+                    throw failure
+                }
                 logRetry(request, failure: failure, delay: .zero, reason: "refreshing the access token")
                 do {
                     token = try await tokens.replacing(token)
