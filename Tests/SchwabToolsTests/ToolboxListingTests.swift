@@ -29,6 +29,16 @@ struct ToolboxListingTests {
         #expect(throws: Never.self) { try ToolCatalog(Self.tools()) }
     }
 
+    @Test("with trading on the order tools follow the read tools, marked destructive")
+    func tradingOn() {
+        let tools = Self.tools(trading: TradingSettings(enabled: true))
+        #expect(Set(tools.map(\.name)) == Set(SeedToolNames.readOnly + SeedToolNames.trading))
+        #expect(Array(tools.map(\.name).prefix(SeedToolNames.readOnly.count)) == SeedToolNames.readOnly)
+        for tool in tools where ["placeOrder", "replaceOrder", "cancelOrder"].contains(tool.name) {
+            #expect(tool.annotations.readOnlyHint == false && tool.annotations.destructiveHint == true, "\(tool.name)")
+        }
+    }
+
     @Test("every read tool is marked read-only, not destructive, idempotent and open-world (status excepted)")
     func annotations() {
         for tool in Self.tools() where tool.name != "status" {
