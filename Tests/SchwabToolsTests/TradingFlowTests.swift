@@ -55,7 +55,10 @@ struct TradingFlowTests {
             "replaceOrder", TradingWorld.with(TradingWorld.order(world, price: 90), ("orderId", .string(first))),
             asker: asker)
         #expect(!replaced.isError, "\(replaced.text)")
-        #expect((asker.asked.first ?? "").contains("Replace order \(first) in account \(world.display) with:"))
+        #expect(
+            (asker.asked.first ?? "").contains(
+                "Replace order \(first) in account \(world.display):\n  Now:\n    BUY 3 MSFT (EQUITY)\n    Type: LIMIT at $100.00, DAY, NORMAL session\n  With:\n    BUY 3 MSFT (EQUITY)\n    Type: LIMIT at $90.00"
+            ))
         let second = try #require(replaced.structuredContent?["orderId"]?.stringValue)
         #expect(second != first)
         #expect(try await world.orderAtSandbox(second)["price"]?.doubleValue == 90)

@@ -66,13 +66,18 @@ struct TradingDesk: Sendable {
             trail.orderId = id
         }
         let order: TradingOrder?
+        var replacing: TradingOrder?
         switch action {
-        case .place, .replace: order = try TradingOrder.parse(arguments)
+        case .place: order = try TradingOrder.parse(arguments)
+        case .replace:
+            order = try TradingOrder.parse(arguments)
+            replacing = try await existingOrder(orderId!, account: account)
         case .cancel: order = try await existingOrder(orderId!, account: account)
         }
         let quotes = action == .cancel ? [:] : await self.quotes(order.map(OrderSummary.symbolsNeedingQuotes) ?? [])
         let summary = OrderSummary(
-            action: action, account: account.display, orderId: orderId, order: order, quotes: quotes)
+            action: action, account: account.display, orderId: orderId, order: order, replacing: replacing,
+            quotes: quotes)
         trail.summary = summary
         if let refusal = OrderLimits.check(summary, settings) { throw refusal }
         let body = action == .cancel ? "" : order?.canonicalText ?? ""
