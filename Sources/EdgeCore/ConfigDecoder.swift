@@ -153,9 +153,10 @@ struct ConfigDecoder {
             }
         }
         // As in wrangler dev, the environment (and .dev.vars, merged into it) overrides [vars].
-        for name in ["LOG_LEVEL", "ENVIRONMENT", "ENABLE_TRADING"] {
+        for name in ["LOG_LEVEL", "ENVIRONMENT"] + TradingVars.names {
             if let text = environment[name], !text.isEmpty { texts[name] = text }
         }
+        checkTradingVars(texts)
         var logLevel = LogLevel.info
         if let text = overrides.logLevel ?? texts["LOG_LEVEL"] {
             let key = overrides.logLevel != nil ? "LOG_LEVEL (--log-level)" : "LOG_LEVEL"

@@ -124,9 +124,11 @@ final class LiveSession: Sendable {
         for channel in channels { channel.close() }
     }
 
-    /// Sends a server-to-client request on `channel` and awaits the answer; a cancelled call
-    /// stops waiting with an error.
-    func request(method: String, params: JSONValue, on channel: SSEChannel) async -> Result<JSONValue, JSONRPCError> {
+    /// Sends a server-to-client request on `channel` (an SSE stream or the stdio output) and
+    /// awaits the answer; a cancelled call stops waiting with an error.
+    func request(
+        method: String, params: JSONValue, on channel: any MCPMessageSink
+    ) async -> Result<JSONValue, JSONRPCError> {
         let id = state.withLock { $0.session.beginOutgoing(method: method) }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: Reply) in

@@ -5,7 +5,9 @@ extension MCPEndpoint {
     /// Runs the action the session state machine chose for one message; returns the answer
     /// to a request (nil for notifications and responses). Related messages of a tool call go
     /// to `channel` when there is one; without it the call is answered as plain JSON.
-    func perform(_ action: MCPSession.Action, live: LiveSession, channel: SSEChannel?) async -> JSONRPCMessage? {
+    func perform(
+        _ action: MCPSession.Action, live: LiveSession, channel: (any MCPMessageSink)?
+    ) async -> JSONRPCMessage? {
         await persist(live)
         switch action {
         case .reply(let message): return message
@@ -33,7 +35,7 @@ extension MCPEndpoint {
 
     private func callTool(
         id: JSONRPCID, name: String, arguments: JSONValue?, progressToken: JSONValue?, live: LiveSession,
-        channel: SSEChannel?
+        channel: (any MCPMessageSink)?
     ) async -> JSONRPCMessage {
         let version = live.session.version
         guard let tool = configuration.tools.tool(named: name) else {
@@ -77,7 +79,9 @@ extension MCPEndpoint {
         return answer
     }
 
-    private func makeContext(live: LiveSession, progressToken: JSONValue?, channel: SSEChannel?) -> ToolContext {
+    private func makeContext(
+        live: LiveSession, progressToken: JSONValue?, channel: (any MCPMessageSink)?
+    ) -> ToolContext {
         let (session, cancelled, level) = live.state.withLock { ($0.session, $0.cancelledCalls, $0.session.logLevel) }
         let info = MCPSessionInfo(
             id: session.id, version: session.version, clientInfo: session.clientInfo,

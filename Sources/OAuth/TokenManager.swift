@@ -45,12 +45,37 @@ public final class TokenManager: Sendable {
         case .signInAgain: throw Self.signInAgain
         case .refresh: break
         }
+        return try await singleFlight(schwabUserId: schwabUserId, clientId: clientId, rejected: nil)
+    }
+
+    /// A new access token after Schwab refused `rejected` with 401 mid-session (its token was
+    /// revoked or expired early): refreshes at Schwab unless another caller already replaced the
+    /// rejected token, in which case the replacement is returned without a second refresh.
+    ///
+    /// Concurrent callers for one user share one refresh (the same single flight as `tokens`),
+    /// so a burst of 401s costs Schwab one refresh. A dead refresh token is the TokenRefresh error.
+    public func refreshNow(schwabUserId: String?, clientId: String, rejected: String) async throws(AuthError) -> String
+    {
+        guard let current = try await store.load(schwabUserId: schwabUserId, clientId: clientId) else {
+            throw AuthError(
+                .tokenRefresh, "No Schwab sign-in is stored for this user. Sign in again from your MCP client.")
+        }
+        if current.accessToken != rejected, TokenRefreshPolicy.decide(current, now: clock()) == .use {
+            return current.accessToken
+        }
+        return try await singleFlight(schwabUserId: schwabUserId, clientId: clientId, rejected: rejected).accessToken
+    }
+
+    /// Joins the user's refresh in flight, or starts one.
+    private func singleFlight(
+        schwabUserId: String?, clientId: String, rejected: String?
+    ) async throws(AuthError) -> SchwabTokens {
         let user = schwabUserId ?? clientId
         let task = inFlight.withLock { tasks in
             if let running = tasks[user] { return running }
             let task = Task<SchwabTokens, any Error> {
                 defer { _ = self.inFlight.withLock { $0.removeValue(forKey: user) } }
-                return try await self.refreshAndSave(schwabUserId: schwabUserId, clientId: clientId)
+                return try await self.refreshAndSave(schwabUserId: schwabUserId, clientId: clientId, rejected: rejected)
             }
             tasks[user] = task
             return task
@@ -70,15 +95,20 @@ public final class TokenManager: Sendable {
         "Your Schwab sign-in has expired (Schwab allows 7 days). Sign in again: reconnect your MCP client and approve it once more."
     )
 
-    /// Re-reads (another process may have refreshed already), refreshes at Schwab, saves.
-    private func refreshAndSave(schwabUserId: String?, clientId: String) async throws(AuthError) -> SchwabTokens {
+    /// Re-reads (another process may have refreshed already), refreshes at Schwab, saves. With
+    /// `rejected`, refreshes even when the stored token looks valid, if it is still the rejected one.
+    private func refreshAndSave(
+        schwabUserId: String?, clientId: String, rejected: String?
+    ) async throws(AuthError) -> SchwabTokens {
         guard let latest = try await store.load(schwabUserId: schwabUserId, clientId: clientId) else {
             throw AuthError(
                 .tokenRefresh, "No Schwab sign-in is stored for this user. Sign in again from your MCP client.")
         }
         let now = clock()
         switch TokenRefreshPolicy.decide(latest, now: now) {
-        case .use: return latest
+        case .use:
+            guard let rejected, latest.accessToken == rejected else { return latest }
+            if latest.refreshTokenExpired(now: now) { throw Self.signInAgain }
         case .signInAgain: throw Self.signInAgain
         case .refresh: break
         }

@@ -11,7 +11,8 @@ import EdgeHTTP
 /// - With OAuth, the authorization server's paths (`/.well-known/...`, `/register`, `/authorize`,
 ///   `/callback`, `/token`, `/revoke`) are the router's own (`.oauth`); they never need a token.
 /// - With `demoRoutes`, `/objects/<class>/<id>[/rest]` addresses any object explicitly, for tests
-///   and benchmarks; it is off by default because it lets a client pick any object id.
+///   and benchmarks; it is off by default because it lets a client pick any object id. Under
+///   OAuth it never reaches the MCP class: a user's object is only reached with their token.
 /// - Everything else is 404.
 public struct RouteTable: Sendable, Equatable {
     /// The binding whose class serves the MCP endpoints (wrangler.toml `[[durable_objects.bindings]]`).
@@ -89,6 +90,8 @@ public struct RouteTable: Sendable, Equatable {
         if demoRoutes, path.hasPrefix(Self.demoPrefix) {
             let parts = path.dropFirst(Self.demoPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count >= 2, Self.isName(parts[0]), Self.isName(parts[1]) else { return .notFound }
+            // Under OAuth a user's MCP object is reached with that user's token only, never by name.
+            if identity == .oauth, String(parts[0]) == mcpObjectClass { return .notFound }
             let (_, props) = identity.objectIDAndProps
             let prefix = Self.demoPrefix + parts[0] + "/" + parts[1]
             return .object(

@@ -66,6 +66,9 @@ public struct RouterConfiguration: Sendable {
                 throw RouterError(.authNotAvailable, error.message)
             }
             if let warning = Self.plainHTTPWarning(publicURL: runtime.publicURL) { warnings.append(warning) }
+            if let settings = oauth?.settings, let warning = Self.schwabCallbackWarning(settings.schwab) {
+                warnings.append(warning)
+            }
         case .none:
             guard Self.isLoopback(runtime.listenAddress) else {
                 throw RouterError(
@@ -89,6 +92,18 @@ public struct RouterConfiguration: Sendable {
                 mcpObjectClass: mcpClass, identity: oauth == nil ? .localUser : .oauth, demoRoutes: demoRoutes),
             oauth: oauth, kvSocketPath: runtime.socketPath("kv"))
         self.warnings = warnings
+    }
+
+    /// A warning when the real Schwab API is configured with a callback that is not `https`:
+    /// Schwab only redirects to an HTTPS callback registered for the app (reference/schwab-api.md
+    /// §1), so the sign-in would fail at Schwab's page. Nil for the sandbox or another API base.
+    public static func schwabCallbackWarning(_ schwab: SchwabOAuthSettings) -> String? {
+        guard schwab.authorizeURL.hasPrefix(OAuthSetup.defaultAPIBase + "/"),
+            !schwab.redirectURI.lowercased().hasPrefix("https://")
+        else { return nil }
+        return "SCHWAB_REDIRECT_URI is \(schwab.redirectURI), but Schwab only redirects to an https callback "
+            + "registered for your app: serve https (public_url = \"https://...\") and register "
+            + "<public_url>/callback at developer.schwab.com, or set SCHWAB_REDIRECT_URI to the one you registered"
     }
 
     /// A warning when `publicURL` is plain `http` on a host other than loopback: bearer tokens,

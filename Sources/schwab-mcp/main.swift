@@ -14,6 +14,9 @@ let commands: [Subcommand] = [
     RouterCommand.subcommand,
     GrantsCommand.subcommand,
     UpCommand.subcommand,
+    AuditCommand.subcommand,
+    StdioCommand.subcommand,
+    LoginCommand.subcommand,
 ]
 
 exit(await Subcommand.dispatch(CommandLine.arguments, commands: commands))

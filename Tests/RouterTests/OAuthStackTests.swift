@@ -74,6 +74,14 @@ import Testing
         let objects = leases.keys.map(\.name)
         #expect(objects == ["lease:5:MyMCP:\(schwabUserId.utf8.count):\(schwabUserId)"], "\(objects)")
 
+        // The host reaches the sandbox as that user: the Schwab tokens the router stored at the
+        // callback are read and decrypted there (the hosts have the same secrets).
+        let accounts = try await world.mcp(
+            #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"getAccountNumbers","arguments":{}}}"#,
+            token: signIn.accessToken, session: session)
+        #expect(accounts.status == 200 && accounts.text.contains("accountDisplay"), "\(accounts.text)")
+        #expect(!accounts.text.contains("\"isError\":true"), "\(accounts.text)")
+
         // A read-only grant cannot call an order tool: 403 with the scope to ask for.
         let order = try await world.mcp(
             #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"place\u004frder","arguments":{}}}"#,

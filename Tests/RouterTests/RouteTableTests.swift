@@ -115,6 +115,17 @@ import Testing
         #expect(table.decide(path: Substring(path)) == expected)
     }
 
+    @Test func underOAuthDemoRoutesNeverReachAUsersMCPObject() {
+        let table = RouteTable(mcpObjectClass: "MyMCP", identity: .oauth, demoRoutes: true)
+        #expect(table.decide(path: "/objects/MyMCP/12345/mcp") == .notFound)
+        #expect(table.decide(path: "/objects/MyMCP/local") == .notFound)
+        guard case .object(let objectClass, _, _, _, _) = table.decide(path: "/objects/RuntimeProbe/a/count") else {
+            Issue.record("other classes stay reachable for tests and benchmarks")
+            return
+        }
+        #expect(objectClass == "RuntimeProbe")
+    }
+
     @Test func withoutOAuthTheAuthorizationServerPathsAreNotFound() {
         for path in ["/register", "/authorize", "/token", "/.well-known/oauth-authorization-server"] {
             #expect(Self.table.decide(path: Substring(path)) == .notFound)

@@ -64,7 +64,7 @@ import Testing
         let configuration = try load(
             "auth = \"oauth\"\npublic_url = \"https://mcp.example.com\"", environment: Self.secrets)
         #expect(configuration.routes.identity == .oauth)
-        #expect(configuration.warnings.isEmpty)
+        #expect(configuration.warnings.isEmpty, "https public URL and callback at the real Schwab")
         let oauth = try #require(configuration.oauth)
         #expect(oauth.settings.issuer == "https://mcp.example.com")
         #expect(oauth.settings.namespace == "OAUTH_KV")
@@ -80,6 +80,11 @@ import Testing
         #expect(other.oauth?.settings.issuer == "http://127.0.0.1:9000")
         #expect(other.oauth?.settings.schwab.tokenURL == "http://127.0.0.1:8765/v1/oauth/token")
         #expect(other.oauth?.settings.schwab.redirectURI == "https://elsewhere.example.com/cb")
+        #expect(other.warnings.isEmpty, "loopback http, and the sandbox takes any callback")
+
+        let plain = try load("auth = \"oauth\"\nport = 9000", environment: Self.secrets)
+        #expect(plain.warnings.count == 1)
+        #expect(plain.warnings.first?.contains("SCHWAB_REDIRECT_URI is http://127.0.0.1:9000/callback") == true)
     }
 
     @Test func oauthWithoutItsSecretsNamesEachMissingOneAndWhereToSetIt() throws {
@@ -103,7 +108,8 @@ import Testing
         let configuration = try load(
             "auth = \"oauth\"\nlisten_address = \"0.0.0.0\"\npublic_url = \"http://mcp.example.com\"",
             environment: Self.secrets)
-        #expect(configuration.warnings.count == 1)
+        #expect(configuration.warnings.count == 2, "plain http, and a callback Schwab refuses")
+        #expect(configuration.warnings.first?.contains("public_url http://mcp.example.com is plain http") == true)
         #expect(configuration.oauth?.settings.secureCookies == false)
     }
 

@@ -63,6 +63,11 @@ final class CurlTransfer: @unchecked Sendable {
         set("protocols", ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         // Signals and threads do not mix; timeouts are enforced by the multi loop instead.
         set("nosignal", ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        if request.freshConnection {
+            // Not reused, so libcurl never re-sends it after a dead connection (see UpstreamRequest).
+            set("fresh connect", ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1))
+            set("forbid reuse", ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, 1))
+        }
         set(
             "connect timeout",
             ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.upstreamMilliseconds))

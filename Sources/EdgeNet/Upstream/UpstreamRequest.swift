@@ -13,17 +13,23 @@ public struct UpstreamRequest: Sendable {
     public var body: [UInt8]
     /// A total timeout for this request alone, overriding the client's configuration.
     public var timeout: Duration?
+    /// Send on a new connection, closed afterwards. libcurl silently sends a request again when
+    /// the reused keep-alive connection it went out on dies before any answer byte, though the
+    /// server may have acted on it; a non-idempotent request (an order, RFC 9110 §9.2.2) must
+    /// not be repeated behind the caller's back, so it sets this.
+    public var freshConnection: Bool
 
     /// Makes a request from its parts.
     public init(
         method: HTTPMethod = .get, url: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
-        timeout: Duration? = nil
+        timeout: Duration? = nil, freshConnection: Bool = false
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.freshConnection = freshConnection
     }
 
     /// A request with a JSON body (`Content-Type: application/json`) and `Accept: application/json`

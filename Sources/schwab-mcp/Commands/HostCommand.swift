@@ -1,7 +1,9 @@
 import EdgeCore
+import EdgeKV
 import EdgeNet
 import EdgeRuntime
 import Foundation
+import SchwabTools
 import SessionHost
 
 #if canImport(Glibc)
@@ -10,7 +12,8 @@ import SessionHost
 
 /// `schwab-mcp host --id N`: one session host. Listens on `<socket_dir>/host-<N>.sock` (0600) for
 /// the router, keeps objects' leases and storage in the KV service at `<socket_dir>/kv.sock`,
-/// serves the `MyMCP` object class (the MCP endpoint of each user), drains on SIGTERM or SIGINT (goAway, finish events, release leases) and exits 0.
+/// serves the `MyMCP` object class (the MCP endpoint of each user, with the Schwab tools of
+/// `SchwabToolHost`), drains on SIGTERM or SIGINT (goAway, finish events, release leases) and exits 0.
 enum HostCommand {
     static let subcommand = Subcommand(
         name: "host", summary: "run a session host: durable objects behind the router, state in kv",
@@ -38,7 +41,22 @@ enum HostCommand {
             try KVCommand.ensureParentDirectories(of: [socket])
 
             let logger = config.makeLogger(label: "host", secrets: secrets)
-            let mcp = MCPObjectSettings(publicURL: config.runtime.publicURL, logger: logger)
+            // Once per process: the upstream client, the OAUTH_KV client and the token manager
+            // every object's Schwab client shares; each object gets its own client and cache.
+            let kvSocket = kvSocketFlag ?? config.runtime.socketPath("kv")
+            let schwab: SchwabToolHost
+            do throws(TradingSettingsError) {
+                schwab = try SchwabToolHost(
+                    config: config, secrets: secrets, kv: KVClient(socketPath: kvSocket), upstream: UpstreamClient(),
+                    logger: logger)
+            } catch {
+                printError("host: \(error.description)")
+                return 1
+            }
+            if let unavailable = schwab.unavailable {
+                logger.warn("schwab tools answer 'not signed in'", [("reason", .string(unavailable))])
+            }
+            let mcp = MCPObjectSettings(publicURL: config.runtime.publicURL, logger: logger, tools: schwab.provider)
             let classes = [MCPObject.className: MCPObject.factory(mcp)]
             for unknown in SessionHostRegistry.unknownClasses(in: config.durableObjects, extra: classes) {
                 logger.warn("no object class '\(unknown)' in this binary; its binding is not served")
@@ -46,7 +64,7 @@ enum HostCommand {
             let server = try SessionHostServer(
                 configuration: SessionHostServer.Configuration(
                     hostNumber: number, socketPath: socket,
-                    kvSocketPath: kvSocketFlag ?? config.runtime.socketPath("kv"),
+                    kvSocketPath: kvSocket,
                     idleTimeout: config.runtime.idleTimeout, leaseTTL: .milliseconds(Int(leaseSeconds * 1000)),
                     shutdownGrace: config.runtime.shutdownGrace),
                 registry: SessionHostRegistry.make(bindings: config.durableObjects, extra: classes), logger: logger)

@@ -1,0 +1,47 @@
+import EdgeCore
+import EdgeKV
+import EdgeNet
+import MCP
+import OAuth
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `schwab-mcp stdio`: the MCP server over standard input and output, for a desktop client on
+/// the same machine that launches it (Claude Desktop's `command`), one user: the local one.
+///
+/// Standard output carries only JSON-RPC messages, one per line; logs go to standard error as
+/// JSON lines. The Schwab sign-in comes from the same KV store as the server's (`token:local`,
+/// written by `schwab-mcp login`); when no KV service runs, this process serves the database
+/// file itself. Ends when the client closes standard input, or on SIGTERM/SIGINT.
+enum StdioCommand {
+    static let subcommand = Subcommand(
+        name: "stdio", summary: "serve MCP over standard input/output for a local desktop client (one user)",
+        usage: "[--config PATH] " + ConfigCommand.flagsUsage,
+        run: { arguments in
+            guard let (config, secrets) = try ConfigCommand.load(&arguments) else { return 1 }
+            try arguments.finish()
+            signal(SIGPIPE, SIG_IGN)
+            let logger = config.makeLogger(label: "stdio", secrets: secrets)
+            let kv = try await LocalKV.open(config: config, logger: logger)
+            let server = MCPServerInfo(
+                name: "schwab-mcp", title: "Schwab MCP", version: "0.1.0",
+                instructions: "Schwab brokerage tools for the local user. Start with `status`.")
+            let tools = try ToolCatalog(
+                LocalTools.tools(server: server, kv: kv.client, secrets: secrets, logger: logger))
+            let stdio = StdioServer.standardIO(
+                configuration: .init(server: server, tools: tools, user: LocalTools.user, logger: logger))
+            let watch = SignalHandling.onTerminate { number in
+                logger.info("signal received; stopping", [("signal", .int(Int(number)))])
+                stdio.stop()
+            }
+            logger.info(
+                "stdio ready", [("tools", .int(tools.tools.count)), ("private_kv", .bool(kv.isPrivate))])
+            await stdio.serve(input: 0)
+            watch.cancel()
+            await kv.close()
+            logger.info("stdio stopped")
+            return 0
+        })
+}
