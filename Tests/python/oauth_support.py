@@ -257,6 +257,19 @@ class Stack:
                     self.remember("schwab " + field.replace("_", " "), value)
                     assert not value or value.encode() not in sealed, "a Schwab token is stored in clear"
 
+    def schwab_accounts(self, schwab_user_id):
+        """The user's accounts as Schwab lists them (full numbers and hashes), fetched from the
+        sandbox with the user's own Schwab token; remembered as secrets no log line may show."""
+        _, tokens = self.schwab_tokens(schwab_user_id)
+        response = self.get(self.sandbox + "/trader/v1/accounts/accountNumbers",
+                            headers={"Authorization": "Bearer " + tokens["access_token"]})
+        assert response.status_code == 200, response.text
+        accounts = response.json()
+        for account in accounts:
+            self.remember("account number", account["accountNumber"])
+            self.remember("account hash", account["hashValue"])
+        return accounts
+
     # The sandbox's admin API (the token reached it through the supervisor's environment).
 
     def sandbox_users(self):

@@ -116,16 +116,25 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
             status = await session_calls(client)
             assert status["transport"] == transport
             # The session runs in alex's object (the object id is the Schwab user id the sign-in
-            # found): its record is stored under that object in KV, and when the status tool reports
-            # who it serves, that is alex.
+            # found): its record is stored under that object in KV, the status tool reports alex's
+            # Schwab sign-in, and the account tools answer with alex's accounts, scrubbed.
             objects = stack.kv_keys("obj:", namespace="OBJECTS")
             mine = [k for k in objects if f":MyMCP:{len(alex)}:{alex}:" in k]
             assert mine, f"no object of the Schwab user {alex} in KV: {objects}"
             if transport == "streamable-http":
                 assert any(k.endswith("/" + sign_in.session_id) for k in mine), (sign_in.session_id, mine)
-            for field in ("userId", "schwabUserId"):
-                if field in json.dumps(status.get("extra", {})):
-                    assert alex in json.dumps(status["extra"]), status
+            nicknames = [a["nickName"] for a in stack.sandbox_users()["alex"]["accounts"]]
+            numbers = [a["accountNumber"] for a in stack.schwab_accounts(alex)]
+            displays = [f"{nick} ...{number[-3:]}" for nick, number in zip(nicknames, numbers)]
+            assert status["extra"]["schwab"]["signedIn"] is True, status
+            assert status["extra"]["schwab"]["accounts"] == displays, status
+            listed = _structured(await client.call_tool("getAccountNumbers", {}))
+            assert [a["accountDisplay"] for a in listed["accounts"]] == displays
+            detailed = await client.call_tool("getAccounts", {"fields": "positions"})
+            assert not detailed.is_error and "Individual ...%s" % numbers[0][-3:] in detailed.model_dump_json()
+            for result in (json.dumps(status), json.dumps(listed), detailed.model_dump_json()):
+                for secret in stack.secrets["account number"] | stack.secrets["account hash"]:
+                    assert secret not in result, "a tool result shows a full account number or hash"
 
             # Registration, PKCE and resource, as the client sent them and as the server kept them.
             assert len(sign_in.walks) == 1
