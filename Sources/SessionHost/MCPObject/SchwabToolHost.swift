@@ -27,8 +27,6 @@ public struct SchwabToolHost: Sendable {
     /// cache off, for comparisons).
     public let clientOptions: SchwabClient.Options
     let upstream: UpstreamClient
-    /// Every object's client options (`[vars]` `SCHWAB_CACHE = "off"` turns the cache off).
-    let clientOptions: SchwabClient.Options
     let kv: any KVBackend
     let tokenManager: TokenManager?
     let grants: GrantStore?
