@@ -6,8 +6,9 @@ router's OAuth (approval page and the sandbox's login walked headlessly) and cal
 of Sources/SchwabTools/SeedToolNames.swift; each result is checked against what the sandbox itself
 answers to a token the admin API minted for alex. Then the failures a session meets: Schwab's
 access token expiring mid-session (refreshed, the call still works), 429 and 503 (survived with
-back-off, bounded), and a dead refresh token (the plain sign-in-again message, the grant revoked so
-the next request is 401 and the client signs in again). Last, every tool result and every log line
+back-off, bounded), and a dead refresh token, killed by the admin API or by moving the sandbox's
+clock past Schwab's 7 days (the plain sign-in-again message, the grant revoked so the next request
+is 401 and the client signs in again). Last, every tool result and every log line
 of the run are searched for every demo account number and hash.
 """
 
@@ -305,6 +306,21 @@ async def test_a_dead_schwab_sign_in_says_sign_in_again_and_the_next_request_is_
         assert accounts["accounts"]
         assert (("POST", "/mcp", 401) in session.statuses[statuses_before:]), session.statuses[statuses_before:]
         assert session.walks == 2
+        RESULTS.extend(session.result_texts())
+    stack.remember_schwab_tokens()
+
+
+@pytest.mark.anyio
+async def test_eight_days_on_the_schwab_refresh_token_is_dead_and_the_user_signs_in_again(stack):
+    async with signed_in(stack) as session:
+        await session.ok("getAccounts")
+        # Schwab's refresh tokens last 7 days: move the sandbox's clock past them.
+        stack.admin("POST", "/admin/clock", {"advanceSeconds": 8 * 86400})
+        dead = await session.call("getAccounts")
+        assert dead.is_error and "sign in" in text_of(dead).lower(), text_of(dead)
+        mark = len(session.statuses)
+        assert (await session.ok("getAccounts"))["accounts"]
+        assert ("POST", "/mcp", 401) in session.statuses[mark:] and session.walks == 2
         RESULTS.extend(session.result_texts())
     stack.remember_schwab_tokens()
 
