@@ -6,7 +6,8 @@ import Foundation
 ///
 /// `list` prints one JSON line per grant (no token material: ids, client, user, scopes, audience,
 /// times); `revoke <grantId>` revokes at once (the refresh token dies now, access tokens on their
-/// next use) and says whether the grant existed.
+/// next use) and says whether the grant existed; `revoke-user <schwabUserId>` revokes every grant
+/// of one Schwab user (what the host does when that user's Schwab sign-in died).
 public enum OperatorGrants {
     /// What a command run produced: the exit status and the text for standard output.
     public struct Outcome: Sendable, Equatable {
@@ -16,7 +17,11 @@ public enum OperatorGrants {
         public let output: String
     }
 
-    /// Runs `arguments` (`["list"]` or `["revoke", id]`) against `grants`.
+    /// The usage line printed for a mistake.
+    public static let usage =
+        "usage: schwab-mcp grants list | grants revoke <grant id> | grants revoke-user <schwab user id>\n"
+
+    /// Runs `arguments` (`["list"]`, `["revoke", id]` or `["revoke-user", schwabUserId]`) against `grants`.
     public static func run(_ arguments: [String], grants: GrantStore) async -> Outcome {
         switch arguments.first {
         case "list" where arguments.count == 1:
@@ -35,8 +40,18 @@ public enum OperatorGrants {
             } catch {
                 return Outcome(status: 3, output: "cannot revoke: \(error.message)\n")
             }
+        case "revoke-user" where arguments.count == 2:
+            do {
+                let count = try await grants.revokeGrants(schwabUserId: arguments[1])
+                return count > 0
+                    ? Outcome(
+                        status: 0, output: "revoked \(count) grant\(count == 1 ? "" : "s") of user \(arguments[1])\n")
+                    : Outcome(status: 1, output: "no grant of user \(arguments[1])\n")
+            } catch {
+                return Outcome(status: 3, output: "cannot revoke: \(error.message)\n")
+            }
         default:
-            return Outcome(status: 2, output: "usage: schwab-mcp grants list | schwab-mcp grants revoke <grant id>\n")
+            return Outcome(status: 2, output: usage)
         }
     }
 

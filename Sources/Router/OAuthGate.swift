@@ -43,4 +43,12 @@ struct OAuthGate: Sendable {
         response.headers.set("Access-Control-Max-Age", "600")
         return response
     }
+
+    /// Lets a browser-based client read a refusal's challenge (WHATWG Fetch: only exposed headers
+    /// reach script), so it can find the resource metadata and start the sign-in. The refusal holds
+    /// no data, so any origin may read it.
+    static func exposeChallenge(_ response: inout HTTPResponse) {
+        response.headers.set("Access-Control-Allow-Origin", "*")
+        response.headers.set("Access-Control-Expose-Headers", "WWW-Authenticate")
+    }
 }

@@ -62,7 +62,8 @@ struct RouterResponder: HTTPResponder {
             return .later {
                 let scopes = ScopePolicy.requiredScopes(method: request.method, body: request.body)
                 switch await oauth.bearer.authenticate(request, requiredScopes: scopes) {
-                case .refused(let response, _):
+                case .refused(var response, _):
+                    OAuthGate.exposeChallenge(&response)
                     return record(response, kind: "unauthorized", since: started)
                 case .authorized(let grant):
                     let response = await forwarder.forward(

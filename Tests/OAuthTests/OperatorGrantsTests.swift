@@ -30,7 +30,7 @@ import Testing
         #expect(await OperatorGrants.run(["revoke", id], grants: store).status == 1)
         #expect(await OperatorGrants.run(["list"], grants: store).output.isEmpty)
         await #expect(throws: AuthError.self) { _ = try await store.authenticate(accessToken: tokens.accessToken) }
-        for bad in [[], ["revoke"], ["list", "x"], ["drop"]] {
+        for bad in [[], ["revoke"], ["list", "x"], ["drop"], ["revoke-user"]] {
             #expect(await OperatorGrants.run(bad, grants: store).status == 2)
         }
     }
@@ -60,6 +60,10 @@ import Testing
         let other = try #require(tokens["USR2"]?.first)
         #expect(try await store.authenticate(accessToken: other.accessToken).schwabUserId == "USR2")
         #expect(try await store.revokeGrants(schwabUserId: "USR1") == 0)
+        #expect(await OperatorGrants.run(["revoke-user", "USR1"], grants: store).status == 1)
         #expect(try await store.listGrants().map(\.schwabUserId) == ["USR2"])
+        let byUser = await OperatorGrants.run(["revoke-user", "USR2"], grants: store)
+        #expect(byUser == .init(status: 0, output: "revoked 1 grant of user USR2\n"))
+        #expect(try await store.listGrants().isEmpty)
     }
 }

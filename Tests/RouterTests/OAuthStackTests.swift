@@ -21,7 +21,14 @@ import Testing
             #expect(challenge.hasPrefix("Bearer "))
             #expect(challenge.contains("resource_metadata=\"\(issuer)/.well-known/oauth-protected-resource"))
             #expect(challenge.contains("scope=\"read\""))
+            #expect(refused.header("Access-Control-Expose-Headers") == "WWW-Authenticate")
         }
+        var preflight = HTTPHeaders()
+        preflight.add("Origin", "https://client.example")
+        preflight.add("Access-Control-Request-Method", "POST")
+        let options = try await world.send(UpstreamRequest(method: .options, url: issuer + "/mcp", headers: preflight))
+        #expect(options.status == 204)
+        #expect(options.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
         let garbage = try await world.mcp("{}", token: "not-a-token")
         #expect(garbage.status == 401 && garbage.header("WWW-Authenticate")?.contains("invalid_token") == true)
 
@@ -120,5 +127,37 @@ import Testing
         let accepted = try await world.mcp(
             #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, token: signIn.accessToken, path: "/messages?sessionId=none")
         #expect(accepted.status != 401 && accepted.status != 403, "\(accepted.status) \(accepted.text)")
+    }
+
+    @Test func aDeadSchwabSignInRevokesTheUsersGrantsSoTheClientAuthorizesAgain() async throws {
+        let world = try await OAuthStackWorld()
+        defer { world.cleanUp() }
+        let first = try await world.signIn(resource: world.issuer + "/mcp", login: "casey")
+        let second = try await world.signIn(resource: world.issuer, login: "casey")
+        let other = try await world.signIn(resource: world.issuer + "/mcp", login: "alex")
+        let call =
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"getAccountNumbers","arguments":{}}}"#
+        // Quotes not asked for before are in no cache: this call must reach Schwab.
+        let quotes =
+            #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"getQuotes","arguments":{"symbols":["AAPL"]}}}"#
+        let session = try await world.initialize(token: first.accessToken)
+        let before = try await world.mcp(call, token: first.accessToken, session: session)
+        #expect(before.status == 200 && before.text.contains("accountDisplay"), "\(before.text)")
+
+        try await world.expireSchwabSignIns()
+        let after = try await world.mcp(quotes, token: first.accessToken, session: session)
+        #expect(after.status == 200 && after.text.contains("\"isError\":true"), "\(after.text)")
+        #expect(after.text.lowercased().contains("sign in"), "the message says to sign in again: \(after.text)")
+
+        // Every grant of that Schwab user is gone; the other user's grant stays.
+        #expect(
+            await eventuallyAnswers {
+                (try? await world.mcp(#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#, token: first.accessToken))?
+                    .status == 401
+            })
+        let challenge = try await world.mcp(#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#, token: second.accessToken)
+        #expect(challenge.status == 401 && challenge.header("WWW-Authenticate")?.hasPrefix("Bearer ") == true)
+        let listed = try await world.grants(["list"]).output
+        #expect(listed.split(separator: "\n").count == 1 && listed.contains(other.clientId), "\(listed)")
     }
 }

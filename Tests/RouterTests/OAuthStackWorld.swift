@@ -28,6 +28,16 @@ final class OAuthStackWorld: Sendable {
     var sandbox: String { "http://127.0.0.1:\(sandboxPort)" }
     var kvSocket: String { socketDir + "/kv.sock" }
     static let redirectURI = "http://127.0.0.1:9/cb"
+    static let adminToken = "stack-admin-token"
+
+    /// Ends every token the sandbox issued, refresh tokens included: Schwab's 7-day end of a sign-in.
+    func expireSchwabSignIns() async throws {
+        var headers = HTTPHeaders()
+        headers.add("Authorization", "Bearer " + Self.adminToken)
+        let response = try await upstream.send(
+            .json(url: sandbox + "/admin/expire-tokens", value: ["keepRefreshTokens": false], headers: headers))
+        guard response.status == 200 else { throw WorldError(message: "expire-tokens: \(response.status)") }
+    }
 
     init() async throws {
         folder = try TestSupport.temporaryDirectory("oauth-stack")
@@ -50,7 +60,10 @@ final class OAuthStackWorld: Sendable {
             started.append(try ChildProcess(["kv"] + common, logDirectory: folder))
             started.append(
                 try ChildProcess(
-                    ["sandbox", "--port", String(sandboxPort), "--redirect-uri", issuer + "/callback"],
+                    [
+                        "sandbox", "--port", String(sandboxPort), "--redirect-uri", issuer + "/callback",
+                        "--admin-token", Self.adminToken,
+                    ],
                     logDirectory: folder))
             let kvSocket = socketDir + "/kv.sock"
             guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: kvSocket) }) else {

@@ -2,16 +2,16 @@ import EdgeKV
 import Foundation
 import OAuth
 
-/// `schwab-mcp grants list | revoke <grant id>`: the operator's view of the grants our
+/// `schwab-mcp grants list | revoke <grant id> | revoke-user <schwab user id>`: the operator's view of the grants our
 /// authorization server issued, in the KV service of the running stack (its `OAUTH_KV`
 /// namespace). `list` prints one JSON line per grant, with ids, client, Schwab user, scopes and
 /// times and never any token; `revoke` ends a grant at once (its refresh token now, its access
-/// tokens on their next use). Exit status 0 on success, 1 for an unknown grant, 2 for a usage
+/// tokens on their next use); `revoke-user` ends every grant of one Schwab user. Exit status 0 on success, 1 for an unknown grant, 2 for a usage
 /// mistake, 3 when the KV service cannot be reached.
 enum GrantsCommand {
     static let subcommand = Subcommand(
         name: "grants", summary: "list the OAuth grants of the running stack, or revoke one",
-        usage: "[--config PATH] [--socket PATH] (list | revoke <grant id>)",
+        usage: "[--config PATH] [--socket PATH] (list | revoke <grant id> | revoke-user <schwab user id>)",
         run: { arguments in
             // The KV service's socket, by default the one in wrangler.toml (<socket_dir>/kv.sock).
             let socketFlag = try arguments.option("socket")
