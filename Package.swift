@@ -140,6 +140,9 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "LocalUseTests", dependencies: ["EdgeCore", "EdgeCrypto", "EdgeKV", "OAuth", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
             name: "SchwabSandboxTests",
             dependencies: ["SchwabSandbox", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
             swiftSettings: strict),

@@ -23,6 +23,9 @@ public struct StackPlan: Sendable, Equatable {
     public static let sandboxClientID = "sandbox-app"
     /// The demo app's client secret (the sandbox's documented default, not a real secret).
     public static let sandboxClientSecret = "sandbox-secret"
+    /// The loopback callback of `schwab-mcp login` (local use), which the sandbox also accepts so
+    /// the local user can sign in against the stack's sandbox.
+    public static let localLoginCallback = "https://127.0.0.1:8182/callback"
 
     /// The plan for `config`: `executable` is this binary, `configPath` the `--config` to pass on,
     /// `overrides` the flags given to `up` (passed on so every child resolves the same values),
@@ -56,6 +59,7 @@ public struct StackPlan: Sendable, Equatable {
                 ProcessSpec(
                     name: "sandbox", executable: executable,
                     arguments: ["sandbox", "--host", "127.0.0.1", "--port", String(port), "--redirect-uri", callback]
+                        + (callback == Self.localLoginCallback ? [] : ["--redirect-uri", Self.localLoginCallback])
                         + logOnly,
                     environment: [
                         "SANDBOX_CLIENT_ID": Self.sandboxClientID, "SANDBOX_CLIENT_SECRET": Self.sandboxClientSecret,

@@ -75,6 +75,31 @@ import Testing
         #expect(d1.correlationId != d2.correlationId && disabled.cacheStats.hits == 0)
     }
 
+    @Test func identicalCacheableReadsInFlightShareOneCallToSchwab() async throws {
+        let world = try await SchwabWorld()
+        try await world.signIn()
+        let client = world.client()
+        // The first call to reach Schwab is slow, so the others arrive while it is in flight.
+        try await world.admin(
+            .post, "/admin/faults", ["pathPattern": "/marketdata/v1/quotes", "latencyMs": 500, "count": 1])
+        let quotes = SchwabRequest(.marketData, "/quotes", query: [("symbols", "MSFT")], cache: .quotes)
+        let ids = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<6 { group.addTask { try await client.send(quotes).correlationId } }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(ids.count == 6 && Set(ids).count == 1 && ids[0] != nil)
+        #expect(client.cacheStats.entries == 1)
+        // Uncacheable reads are never shared: each is its own call.
+        try await world.admin(
+            .post, "/admin/faults", ["pathPattern": "/marketdata/v1/quotes", "latencyMs": 300, "count": 1])
+        let fresh = SchwabRequest(.marketData, "/quotes", query: [("symbols", "MSFT")])
+        let freshIds = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<3 { group.addTask { try await client.send(fresh).correlationId } }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(Set(freshIds).count == 3)
+    }
+
     @Test func a401MidSessionIsRecoveredByExactlyOneRefreshEvenForConcurrentCalls() async throws {
         let world = try await SchwabWorld()
         let original = try await world.signIn()
@@ -96,6 +121,10 @@ import Testing
         // Later calls use the new token without refreshing again.
         _ = try await client.send(SchwabRequest(.trader, "/userPreference"))
         #expect(world.manager.refreshes == 1)
+        // Revoked again moments later: recovered again, with one more refresh.
+        try await world.admin(.post, "/admin/expire-tokens", ["keepRefreshTokens": true])
+        _ = try await client.send(SchwabRequest(.trader, "/userPreference"))
+        #expect(world.manager.refreshes == 2)
         #expect(world.logText.contains("refreshing the access token"))
         #expect(!world.logText.contains(stored.accessToken) && !world.logText.contains(original.accessToken))
     }
@@ -104,15 +133,26 @@ import Testing
         let world = try await SchwabWorld()
         try await world.signIn()
         let client = world.client()
-        try await world.fault("/trader/v1/userPreference", status: 401, count: 3)
+        try await world.fault("/trader/v1/userPreference", status: 401, count: 4)
         let error = await #expect(throws: SchwabAPIError.self) {
             try await client.send(SchwabRequest(.trader, "/userPreference"))
         }
         #expect(error?.kind == .invalidToken && error?.status == 401)
         #expect(error?.correlationId?.count == 36)
         // Two attempts: the first and the one retry after the refresh.
-        #expect(try await world.faults().first?["remaining"]?.intValue == 1)
+        #expect(try await world.faults().first?["remaining"]?.intValue == 2)
         #expect(world.manager.refreshes == 1)
+        // Still refused (as when no account is linked to the app): the next call sends once and
+        // does not refresh the token that a refresh just made and Schwab refused.
+        let again = await #expect(throws: SchwabAPIError.self) {
+            try await client.send(SchwabRequest(.trader, "/userPreference"))
+        }
+        #expect(again?.kind == .invalidToken)
+        #expect(world.manager.refreshes == 1)
+        #expect(try await world.faults().first?["remaining"]?.intValue == 1)
+        // Once Schwab accepts the token again, calls succeed.
+        try await world.admin(.delete, "/admin/faults")
+        #expect(try await client.send(SchwabRequest(.trader, "/userPreference")).status == 200)
     }
 
     @Test func readsSurvive429And503ByBackingOff() async throws {

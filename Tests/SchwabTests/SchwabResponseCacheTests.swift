@@ -67,4 +67,37 @@ import Testing
         cache.store(SchwabResponse(status: 200, json: 3), key: "a", ttl: 10, now: 0)
         #expect(cache.lookup("a", now: 1)?.json == 3 && cache.lookup("b", now: 1)?.json == 2)
     }
+
+    @Test func theByteBudgetEvictsTheLeastRecentlyUsedAndRefusesHugeAnswers() {
+        var cache = SchwabResponseCache(capacity: 100, maxBytes: 1000)
+        let r = SchwabResponse(status: 200, json: .null)
+        cache.store(r, key: "a", ttl: 100, now: 0, size: 200)
+        cache.store(r, key: "b", ttl: 100, now: 0, size: 200)
+        cache.store(r, key: "c", ttl: 100, now: 0, size: 200)
+        cache.store(r, key: "d", ttl: 100, now: 0, size: 200)
+        #expect(cache.bytes == 800)
+        _ = cache.lookup("a", now: 1)
+        cache.store(r, key: "e", ttl: 100, now: 1, size: 250)  // needs 50 more: b (least recent) goes
+        #expect(cache.bytes == 850 && cache.count == 4)
+        #expect(cache.lookup("b", now: 2) == nil && cache.lookup("a", now: 2) != nil)
+        cache.store(r, key: "huge", ttl: 100, now: 2, size: 251)  // over a quarter of the budget
+        #expect(cache.lookup("huge", now: 2) == nil && cache.bytes == 850)
+        cache.store(r, key: "a", ttl: 100, now: 2, size: 10)  // replacing frees the old size
+        #expect(cache.bytes == 660)
+        cache.removeAll()
+        #expect(cache.bytes == 0 && cache.count == 0)
+    }
+}
+
+/// The operator's switch for the cache.
+@Suite struct SchwabClientOptionsTests {
+    @Test(
+        arguments: [
+            ([:], true), (["SCHWAB_CACHE": "off"], false), (["SCHWAB_CACHE": "FALSE"], false),
+            (["SCHWAB_CACHE": "0"], false),
+            (["SCHWAB_CACHE": "no"], false), (["SCHWAB_CACHE": "on"], true), (["OTHER": "off"], true),
+        ] as [([String: String], Bool)])
+    func schwabCacheOffTurnsTheCacheOff(_ vars: [String: String], _ enabled: Bool) {
+        #expect(SchwabClient.Options(vars: vars).cacheEnabled == enabled)
+    }
 }

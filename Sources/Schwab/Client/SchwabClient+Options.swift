@@ -8,6 +8,8 @@ extension SchwabClient {
         public var cacheEnabled: Bool
         /// Most cached answers per client (per user).
         public var cacheCapacity: Int
+        /// Most body bytes cached per client (per user).
+        public var cacheMaxBytes: Int
         /// How the client waits between attempts; tests pass one that returns at once.
         public var sleep: @Sendable (Duration) async -> Void
         /// A number in 0..<1 for the backoff jitter; tests pass a fixed one.
@@ -15,9 +17,11 @@ extension SchwabClient {
         /// Seconds on a monotonic clock, for cache expiry and call durations.
         public var now: @Sendable () -> Double
 
-        /// The defaults: `SchwabRetryPolicy()`, cache on with 512 entries, real sleep and clock.
+        /// The defaults: `SchwabRetryPolicy()`, cache on with 512 entries and 8 MiB, real sleep
+        /// and clock.
         public init(
             retry: SchwabRetryPolicy = SchwabRetryPolicy(), cacheEnabled: Bool = true, cacheCapacity: Int = 512,
+            cacheMaxBytes: Int = 8 << 20,
             sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) },
             random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
             now: @escaping @Sendable () -> Double = SchwabClient.monotonicSeconds
@@ -25,6 +29,7 @@ extension SchwabClient {
             self.retry = retry
             self.cacheEnabled = cacheEnabled
             self.cacheCapacity = cacheCapacity
+            self.cacheMaxBytes = cacheMaxBytes
             self.sleep = sleep
             self.random = random
             self.now = now

@@ -7,7 +7,9 @@ import Synchronization
 /// Schwab's Trader and Market Data APIs for one user (one per MCP object): sends a
 /// `SchwabRequest` with the user's bearer token, maps failures to `SchwabAPIError`, refreshes
 /// the token once on 401, backs off on 429 and transient failures (`SchwabRetryPolicy`), and
-/// keeps this user's cache of answers the caller allowed to be cached.
+/// keeps this user's cache of answers the caller allowed to be cached. Identical cacheable reads
+/// in flight at once share one call (a caller waiting on a shared call is not cancelled with it;
+/// the call ends within the upstream timeouts).
 ///
 /// Every call logs one line (`schwab call`): method, API, path with account hashes redacted,
 /// status, duration, attempts and Schwab's correlation id. Never a token, account number or hash.
@@ -19,7 +21,11 @@ public final class SchwabClient: Sendable {
     let logger: Logger
     let options: Options
     let cache: Mutex<SchwabResponseCache>
-    private let cacheSwitch: Atomic<Bool>
+    /// Cacheable reads on their way to Schwab, by cache key.
+    let inFlight = Mutex<[String: Task<Result<SchwabResponse, SchwabAPIError>, Never>]>([:])
+    let cacheSwitch: Atomic<Bool>
+    /// The last token Schwab refused right after a 401 refresh, and when (monotonic seconds).
+    let futileRefresh = Mutex<FutileRefresh?>(nil)
 
     /// A client for one user: `apiBase` without the API's base path, `upstream` shared by every
     /// client of the process, `tokens` for this user.
@@ -32,26 +38,9 @@ public final class SchwabClient: Sendable {
         self.tokens = tokens
         self.logger = logger.named("schwab")
         self.options = options
-        cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity))
+        cache = Mutex(SchwabResponseCache(capacity: options.cacheCapacity, maxBytes: options.cacheMaxBytes))
         cacheSwitch = Atomic(options.cacheEnabled)
     }
-
-    /// Whether cacheable answers are served from the cache; turning it off also empties it.
-    public var cacheEnabled: Bool {
-        get { cacheSwitch.load(ordering: .relaxed) }
-        set {
-            cacheSwitch.store(newValue, ordering: .relaxed)
-            if !newValue { cache.withLock { $0.removeAll() } }
-        }
-    }
-
-    /// The cache's counters, for `status` and benchmarks.
-    public var cacheStats: SchwabCacheStats {
-        cache.withLock { SchwabCacheStats(enabled: cacheEnabled, hits: $0.hits, misses: $0.misses, entries: $0.count) }
-    }
-
-    /// Empties the cache (after an order, a caller may want fresh quotes).
-    public func clearCache() { cache.withLock { $0.removeAll() } }
 
     /// Sends `request` and returns Schwab's successful answer.
     ///
@@ -66,21 +55,16 @@ public final class SchwabClient: Sendable {
                 cached: true)
             return hit
         }
-        let response = try await exchange(request, started: started)
-        if let cacheKey, let ttl = request.cache.seconds, cacheEnabled {
-            cache.withLock { $0.store(response, key: cacheKey, ttl: ttl, now: options.now()) }
+        guard let cacheKey, let ttl = request.cache.seconds else {
+            return try await exchange(request, started: started).0
         }
-        return response
+        return try await shared(request, key: cacheKey, ttl: ttl, started: started)
     }
 
-    /// The cache key when the request may be served from or stored in the cache.
-    private func cacheKey(for request: SchwabRequest) -> String? {
-        guard request.method == .get, request.cache.seconds != nil, cacheEnabled else { return nil }
-        return SchwabResponseCache.key(request)
-    }
-
-    /// Attempts until success or the retry policy gives up.
-    private func exchange(_ request: SchwabRequest, started: Double) async throws(SchwabAPIError) -> SchwabResponse {
+    /// Attempts until success or the retry policy gives up; returns the answer and its body size.
+    func exchange(
+        _ request: SchwabRequest, started: Double
+    ) async throws(SchwabAPIError) -> (SchwabResponse, Int) {
         let what = "\(request.method.rawValue) \(SchwabURL.redactedPath(request.path))"
         let url = SchwabURL.url(apiBase: apiBase, request)
         var state = SchwabRetryPolicy.State()
@@ -105,7 +89,7 @@ public final class SchwabClient: Sendable {
                     log(
                         request, status: answer.status, correlationId: correlationId, started: started,
                         attempts: state.attempts, cached: false)
-                    return response
+                    return (response, answer.body.count)
                 }
                 let retryAfter = answer.header("Retry-After")
                 outcome = .status(answer.status, retryAfter: retryAfter)
@@ -116,6 +100,9 @@ public final class SchwabClient: Sendable {
                 outcome = .transport(error.kind)
                 failure = SchwabErrorMapping.map(error, what: what)
             } catch let error as SchwabAPIError {
+                logFailure(
+                    request, kind: error.kind, status: error.status, correlationId: error.correlationId,
+                    started: started, attempts: state.attempts)
                 throw error
             } catch {
                 throw SchwabAPIError(.networkError, message: "Unexpected failure for \(what); try again.")
@@ -124,11 +111,20 @@ public final class SchwabClient: Sendable {
                 outcome, idempotent: request.isIdempotentRead, state: &state, random: options.random())
             switch decision {
             case .fail:
+                if case .status(401, _) = outcome, state.refreshed { noteFutileRefresh(token) }
                 logFailure(
                     request, kind: failure.kind, status: failure.status, correlationId: failure.correlationId,
                     started: started, attempts: state.attempts)
                 throw failure
             case .refreshToken:
+                if refreshWasFutile(token) {
+                    // This very token came from a refresh that Schwab refused moments ago (as it
+                    // does when no account is linked to the app): another refresh would not help.
+                    logFailure(
+                        request, kind: failure.kind, status: failure.status, correlationId: failure.correlationId,
+                        started: started, attempts: state.attempts - 1)
+                    throw failure
+                }
                 logRetry(request, failure: failure, delay: .zero, reason: "refreshing the access token")
                 do {
                     token = try await tokens.replacing(token)

@@ -1,12 +1,13 @@
 import EdgeCore
 import EdgeKV
+import EdgeNet
 import MCP
-import OAuth
+import SchwabTools
+import SessionHost
 
-/// The tools `schwab-mcp stdio` serves to the local user.
-///
-/// Until the Schwab toolbox is wired in, these are the built-in `status` (which also says
-/// whether a Schwab sign-in is stored for the local user) and `echo`.
+/// The tools `schwab-mcp stdio` serves: the same toolbox a session host gives the object
+/// `local` under `auth = "none"` (`SchwabToolHost`), so a desktop client sees the same tools
+/// by either road.
 enum LocalTools {
     /// The one user of local use: tokens live under `token:local` (`schwabUserId: nil`,
     /// `clientId: "local"`), as for the host's object `local` with `auth = "none"`.
@@ -14,14 +15,18 @@ enum LocalTools {
     /// The KV namespace of tokens.
     static let namespace = "OAUTH_KV"
 
-    static func tools(server: MCPServerInfo, kv: KVClient, secrets: Secrets, logger: Logger) -> [ToolDeclaration] {
-        let status = BuiltinTools.status(server: server) { _ in
-            let stored = (try? await kv.get(namespace: namespace, key: SchwabTokenStore.kvKey(user))) ?? nil
-            return [
-                ("schwabSignIn", .string(stored == nil ? "missing: run `schwab-mcp login`" : "stored")),
-                ("user", .string(user)),
-            ]
+    /// The local user's identity, as the router describes it with `auth = "none"`.
+    static let identity = MCPObjectIdentity(userId: user, authMode: "none")
+
+    /// The toolbox for the local user over `kv`, or why `[vars]` trading settings are refused.
+    static func tools(
+        server: MCPServerInfo, config: Config, secrets: Secrets, kv: any KVBackend, upstream: UpstreamClient,
+        logger: Logger
+    ) throws(TradingSettingsError) -> [ToolDeclaration] {
+        let host = try SchwabToolHost(config: config, secrets: secrets, kv: kv, upstream: upstream, logger: logger)
+        if let unavailable = host.unavailable {
+            logger.warn("schwab tools answer 'not signed in'", [("reason", .string(unavailable))])
         }
-        return [status, BuiltinTools.echo]
+        return host.tools(for: identity, server: server)
     }
 }

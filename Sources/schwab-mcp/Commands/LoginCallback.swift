@@ -69,6 +69,12 @@ final class LoginCallback: HTTPResponder {
         return .later { self.complete(await self.finish(code)) }
     }
 
+    /// Ends the attempt without a callback (Ctrl-C): the command stops waiting.
+    func cancel() {
+        continuation.yield(.failure(LoginFailure("the sign-in was cancelled; nothing was saved.")))
+        continuation.finish()
+    }
+
     private func complete(_ outcome: Result<String, LoginFailure>) -> HTTPResponse {
         continuation.yield(outcome)
         continuation.finish()

@@ -87,7 +87,9 @@ enum LoginCommand {
         let url = schwab.authorizeURL(state: state, codeChallenge: PKCE.challengeFor(verifier: verifier))
         let opened = openBrowser && Browser.open(url)
         say(instructions(plan: plan, url: url, opened: opened, timeout: timeout))
+        let watch = SignalHandling.onTerminate { _ in callback.cancel() }
         let outcome = await firstOutcome(callback.outcomes, timeout: timeout)
+        watch.cancel()
         server.shutdown(deadline: .seconds(2))
         await serving.value
         await kv.close()

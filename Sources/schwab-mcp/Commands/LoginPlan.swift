@@ -17,20 +17,17 @@ struct LoginPlan {
     var usesSandbox: Bool
 
     /// The callback a Schwab app for local use registers (Schwab requires HTTPS).
-    static let defaultRedirectURI = "https://127.0.0.1:8182/callback"
+    static let defaultRedirectURI = StackPlan.localLoginCallback
     /// Schwab's production API.
     static let schwabAPIBase = "https://api.schwabapi.com"
 
     static func resolve(
         secrets: Secrets, routerPort: Int, apiBaseFlag: String?, portFlag: Int?, redirectFlag: String?
     ) throws(LoginFailure) -> LoginPlan {
-        let sandbox = !secrets.hasSchwabCredentials
-        let apiBase =
-            apiBaseFlag ?? secrets.apiBaseURL
-            ?? (sandbox
-                ? "http://127.0.0.1:\(StackPlan.defaultSandboxPort(routerPort: routerPort))" : schwabAPIBase)
-        var redirect = redirectFlag ?? secrets.redirectURI ?? defaultRedirectURI
-        let fromDefault = redirectFlag == nil && secrets.redirectURI == nil
+        func set(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
+        let app = LocalSchwabApp(secrets: secrets, routerPort: routerPort, apiBaseFlag: apiBaseFlag)
+        var redirect = redirectFlag ?? set(secrets.redirectURI) ?? defaultRedirectURI
+        let fromDefault = redirectFlag == nil && set(secrets.redirectURI) == nil
         guard var parts = LoopbackURI(redirect) else {
             throw LoginFailure(
                 "The redirect URI \(redirect) is not an https://127.0.0.1:PORT/... or https://localhost:PORT/... "
@@ -52,9 +49,39 @@ struct LoginPlan {
             }
         }
         return LoginPlan(
-            apiBase: apiBase, clientId: sandbox ? StackPlan.sandboxClientID : secrets.clientID ?? "",
-            clientSecret: sandbox ? StackPlan.sandboxClientSecret : secrets.clientSecret ?? "",
-            redirectURI: redirect, listenPort: parts.port, usesSandbox: sandbox)
+            apiBase: app.apiBase, clientId: app.clientId, clientSecret: app.clientSecret, redirectURI: redirect,
+            listenPort: parts.port, usesSandbox: app.usesSandbox)
+    }
+}
+
+/// The Schwab app and API a local command talks to: the configured app at Schwab (or at
+/// `SCHWAB_API_BASE_URL`), else the sandbox's demo app at the URL `schwab-mcp up` gives the
+/// sandbox (its default port next to the router's), as `up` decides. `--api-base` wins.
+struct LocalSchwabApp {
+    var apiBase: String
+    var clientId: String
+    var clientSecret: String
+    var usesSandbox: Bool
+
+    init(secrets: Secrets, routerPort: Int, apiBaseFlag: String?) {
+        usesSandbox = !secrets.hasSchwabCredentials
+        let configured = secrets.apiBaseURL.flatMap { $0.isEmpty ? nil : $0 }
+        apiBase =
+            apiBaseFlag ?? configured
+            ?? (usesSandbox
+                ? "http://127.0.0.1:\(StackPlan.defaultSandboxPort(routerPort: routerPort))" : LoginPlan.schwabAPIBase)
+        clientId = usesSandbox ? StackPlan.sandboxClientID : secrets.clientID ?? ""
+        clientSecret = usesSandbox ? StackPlan.sandboxClientSecret : secrets.clientSecret ?? ""
+    }
+
+    /// `secrets` with this app's credentials and API base, as `up` hands them to its hosts.
+    func applied(to secrets: Secrets) -> Secrets {
+        var values: [String: String] = [:]
+        for name in secrets.names { values[name] = secrets[name] }
+        values[Secrets.schwabClientID] = clientId
+        values[Secrets.schwabClientSecret] = clientSecret
+        values[Secrets.schwabAPIBaseURL] = apiBase
+        return Secrets(values)
     }
 }
 

@@ -3,6 +3,7 @@ import EdgeKV
 import EdgeNet
 import MCP
 import OAuth
+import SchwabTools
 
 #if canImport(Glibc)
     import Glibc
@@ -18,18 +19,32 @@ import OAuth
 enum StdioCommand {
     static let subcommand = Subcommand(
         name: "stdio", summary: "serve MCP over standard input/output for a local desktop client (one user)",
-        usage: "[--config PATH] " + ConfigCommand.flagsUsage,
+        usage: "[--config PATH] [--api-base URL] " + ConfigCommand.flagsUsage,
         run: { arguments in
-            guard let (config, secrets) = try ConfigCommand.load(&arguments) else { return 1 }
+            let apiBaseFlag = try arguments.option("api-base")
+            guard let (config, configured) = try ConfigCommand.load(&arguments) else { return 1 }
             try arguments.finish()
+            // No real Schwab app: the sandbox and its demo app, as `up` gives its hosts.
+            let app = LocalSchwabApp(secrets: configured, routerPort: config.runtime.port, apiBaseFlag: apiBaseFlag)
+            let secrets = app.applied(to: configured)
             signal(SIGPIPE, SIG_IGN)
             let logger = config.makeLogger(label: "stdio", secrets: secrets)
             let kv = try await LocalKV.open(config: config, logger: logger)
             let server = MCPServerInfo(
                 name: "schwab-mcp", title: "Schwab MCP", version: "0.1.0",
                 instructions: "Schwab brokerage tools for the local user. Start with `status`.")
-            let tools = try ToolCatalog(
-                LocalTools.tools(server: server, kv: kv.client, secrets: secrets, logger: logger))
+            let upstream = UpstreamClient()
+            defer { upstream.shutdown() }
+            let declarations: [ToolDeclaration]
+            do throws(TradingSettingsError) {
+                declarations = try LocalTools.tools(
+                    server: server, config: config, secrets: secrets, kv: kv.client, upstream: upstream, logger: logger)
+            } catch {
+                printError("stdio: \(error.description)")
+                await kv.close()
+                return 1
+            }
+            let tools = try ToolCatalog(declarations)
             let stdio = StdioServer.standardIO(
                 configuration: .init(server: server, tools: tools, user: LocalTools.user, logger: logger))
             let watch = SignalHandling.onTerminate { number in
@@ -37,7 +52,11 @@ enum StdioCommand {
                 stdio.stop()
             }
             logger.info(
-                "stdio ready", [("tools", .int(tools.tools.count)), ("private_kv", .bool(kv.isPrivate))])
+                "stdio ready",
+                [
+                    ("tools", .int(tools.tools.count)), ("private_kv", .bool(kv.isPrivate)),
+                    ("schwab_api", .string(app.apiBase)),
+                ])
             await stdio.serve(input: 0)
             watch.cancel()
             await kv.close()
