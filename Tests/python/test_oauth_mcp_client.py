@@ -25,7 +25,8 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientMetadata
 
-from oauth_support import REDIRECT, MemoryTokenStorage, SignIn, b64url, token_hash
+from oauth_support import b64url, token_hash
+from oauth_walk import REDIRECT, MemoryTokenStorage, SignIn
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientMetadata
 
-from oauth_support import REDIRECT, MemoryTokenStorage, SignIn
+from oauth_walk import REDIRECT, MemoryTokenStorage, SignIn
 
 
 @pytest.fixture
