@@ -23,14 +23,24 @@ enum AccountTools {
 
     static let getAccounts = SchwabTool(
         "getAccounts", title: "Accounts",
-        description: "Lists the user's Schwab brokerage accounts with balances, and positions when fields is "
-            + "\"positions\". Account numbers are replaced by display names such as \"Individual ...123\".",
+        description: "Lists the user's Schwab brokerage accounts (each account's securitiesAccount) with "
+            + "balances, and positions when fields is \"positions\". Account numbers are replaced by display names "
+            + "such as \"Individual ...123\".",
         input: [fields], output: SchwabTool.list("accounts", description: "Each account's securitiesAccount."),
         readsAccounts: true
     ) { call throws(SchwabToolFailure) in
         let response = try await call.send(SchwabRequest(.get, .trader, "/accounts", query: call.query(["fields"])))
-        let accounts = response.json.arrayItems.map { $0["securitiesAccount"] ?? $0 }
-        return .object([("accounts", .array(accounts))])
+        return .object([("accounts", .array(response.json.arrayItems.map(flattened)))])
+    }
+
+    /// An `Account` as the seed showed it: its `securitiesAccount`, with any sibling members
+    /// (Schwab's `aggregatedBalance`) kept beside the account's own.
+    static func flattened(_ account: JSONValue) -> JSONValue {
+        guard case .object(let members) = account, case .object(var inner)? = account["securitiesAccount"] else {
+            return account
+        }
+        inner += members.filter { $0.0 != "securitiesAccount" }
+        return .object(inner)
     }
 
     static let getAccount = SchwabTool(

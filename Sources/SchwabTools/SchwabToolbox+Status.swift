@@ -5,12 +5,12 @@ import Schwab
 extension SchwabToolbox {
     /// `status`: the built-in facts plus the Schwab side under `extra`: whether the user is signed
     /// in to Schwab, the accounts known (display names only), the cache's counters, whether
-    /// trading is on. Never fails: a Schwab problem shows as `signedIn: false` and its reason.
+    /// trading is on. It asks Schwab afresh (two calls), so a dead sign-in shows. Never fails: a Schwab problem shows as `signedIn: false` and its reason.
     static func status(_ env: SchwabToolEnvironment, server: MCPServerInfo) -> ToolDeclaration {
         BuiltinTools.status(server: server) { _ in
             var facts: [(String, JSONValue)] = []
             do throws(SchwabAPIError) {
-                let map = try await env.accounts.map()
+                let map = try await env.accounts.map(fresh: true)
                 facts.append(("signedIn", true))
                 facts.append(("accounts", .array(map.displayNames.map(JSONValue.string))))
             } catch {

@@ -11,10 +11,27 @@ import Schwab
 public enum SchwabToolbox {
     /// `status` plus the read tools, then the order tools when trading is on.
     public static func tools(_ env: SchwabToolEnvironment, server: MCPServerInfo) -> [ToolDeclaration] {
-        var tools = [status(env, server: server)]
+        var tools = [scrubbing(status(env, server: server), env: env)]
         tools += readTools.map { $0.declaration(env: env) }
-        if env.trading.enabled { tools += tradingTools(env) }
+        if env.trading.enabled { tools += tradingTools(env).map { scrubbing($0, env: env) } }
         return tools
+    }
+
+    /// `declaration` with its results (content and structured content) passed through the
+    /// user's account scrubber: for the tools not written as `SchwabTool`s (`status`, and the
+    /// order tools, which scrub their own results too), so that nothing leaves unscrubbed.
+    static func scrubbing(_ declaration: ToolDeclaration, env: SchwabToolEnvironment) -> ToolDeclaration {
+        var wrapped = declaration
+        let handler = declaration.handler
+        let accounts = env.accounts
+        wrapped.handler = { arguments, context in
+            var result = try await handler(arguments, context)
+            let scrubber = accounts.scrubber
+            result.content = result.content.map { scrubber.scrub($0) }
+            result.structuredContent = result.structuredContent.map { scrubber.scrub($0) }
+            return result
+        }
+        return wrapped
     }
 
     /// The read tools in the seed's order (after `status`).

@@ -23,18 +23,25 @@ enum TraderTimestamp {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2)).\(pad(ms, 3))Z"
     }
 
-    /// What Schwab wants for `input`: a bare date becomes the start (or, with `endOfDay`, the
-    /// last millisecond) of that UTC day; a time without seconds or zone is completed in UTC.
+    /// What Schwab wants for `input` (already matching `pattern`): a bare date becomes the start
+    /// (or, with `endOfDay`, the last millisecond) of that UTC day; missing seconds and
+    /// milliseconds become zeros, and a missing zone UTC (`Z`).
     static func normalize(_ input: String, endOfDay: Bool) -> String {
-        if input.count == 10 { return input + (endOfDay ? "T23:59:59.999Z" : "T00:00:00.000Z") }
-        var text = input
-        let hasZone = text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")
-        if !hasZone {
-            if text.count == 16 { text += ":00" }
-            if text.count == 19 { text += ".000" }
-            text += "Z"
+        guard input.count > 10 else { return input + (endOfDay ? "T23:59:59.999Z" : "T00:00:00.000Z") }
+        var rest = input.dropFirst(11)
+        var zone = "Z"
+        if rest.hasSuffix("Z") {
+            rest = rest.dropLast()
+        } else if let sign = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            zone = String(rest[sign...])
+            rest = rest[..<sign]
         }
-        return text
+        let parts = rest.split(separator: ".", maxSplits: 1)
+        var clock = String(parts.first ?? "00:00")
+        if clock.count == 5 { clock += endOfDay ? ":59" : ":00" }
+        var millis = parts.count > 1 ? String(parts[1]) : "000"
+        while millis.count < 3 { millis += "0" }
+        return "\(input.prefix(10))T\(clock).\(millis)\(zone)"
     }
 
     /// Now, in epoch seconds.

@@ -20,9 +20,10 @@ public final class AccountDirectory: Sendable {
         self.lifetime = lifetime
     }
 
-    /// The map, from the client's cache when fresh enough, else from Schwab.
-    public func map() async throws(SchwabAPIError) -> AccountDisplayMap {
-        let cache = SchwabCachePolicy.ttl(seconds: lifetime)
+    /// The map, from the client's cache when fresh enough, else from Schwab; `fresh` asks Schwab
+    /// whatever the cache holds (for `status`, which must tell whether the sign-in still works).
+    public func map(fresh: Bool = false) async throws(SchwabAPIError) -> AccountDisplayMap {
+        let cache = fresh ? SchwabCachePolicy.none : .ttl(seconds: lifetime)
         let numbers = try await client.send(SchwabRequest(.get, .trader, "/accounts/accountNumbers", cache: cache))
         let preference = try await client.send(SchwabRequest(.get, .trader, "/userPreference", cache: cache))
         let map = AccountDisplayMap(accountNumbers: numbers.json, userPreference: preference.json)

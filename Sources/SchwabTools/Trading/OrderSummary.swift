@@ -22,8 +22,10 @@ public struct OrderSummary: Sendable, Equatable {
     public var account: String
     /// The order replaced or cancelled.
     public var orderId: String?
-    /// The new order (nil for a cancel).
+    /// The new order; for a cancel, the order being cancelled when Schwab showed it.
     public var order: TradingOrder?
+    /// For a replace, the open order being replaced, when Schwab showed it.
+    public var replacing: TradingOrder?
     /// Estimated dollars the order commits (or receives, for sells): limit price, stop price, or
     /// the quote for market orders; nil when no price is known.
     public var estimatedCost: Double?
@@ -33,12 +35,13 @@ public struct OrderSummary: Sendable, Equatable {
     /// A summary of `action` on `order` in `account`, pricing market legs with `quotes`.
     public init(
         action: Action, account: String, orderId: String? = nil, order: TradingOrder?,
-        quotes: [String: OrderQuote] = [:]
+        replacing: TradingOrder? = nil, quotes: [String: OrderQuote] = [:]
     ) {
         self.action = action
         self.account = account
         self.orderId = orderId
         self.order = order
+        self.replacing = replacing
         if let order {
             let (cost, basis) = Self.estimate(order, quotes: quotes)
             estimatedCost = cost
@@ -107,10 +110,16 @@ public struct OrderSummary: Sendable, Equatable {
         var lines: [String]
         switch action {
         case .place: lines = ["Place this order in account \(account):"]
-        case .replace: lines = ["Replace order \(orderId ?? "?") in account \(account) with:"]
+        case .replace:
+            lines = ["Replace order \(orderId ?? "?") in account \(account)" + (replacing == nil ? " with:" : ":")]
+            if let replacing {
+                lines.append("  Now:")
+                Self.describe(replacing, indent: "    ", into: &lines)
+                lines.append("  With:")
+            }
         case .cancel: lines = ["Cancel order \(orderId ?? "?") in account \(account)" + (order == nil ? "." : ":")]
         }
-        if let order { Self.describe(order, indent: "  ", into: &lines) }
+        if let order { Self.describe(order, indent: replacing == nil ? "  " : "    ", into: &lines) }
         if order != nil && action != .cancel {
             let sells = order?.allLegs.allSatisfy { !$0.isBuy } ?? false
             let word = sells ? "Estimated proceeds" : "Estimated cost"
@@ -147,6 +156,7 @@ public struct OrderSummary: Sendable, Equatable {
         var members: [(String, JSONValue)] = [("action", .string(action.rawValue)), ("account", .string(account))]
         if let orderId { members.append(("orderId", .string(orderId))) }
         if let order { members.append(("order", Self.orderJSON(order))) }
+        if let replacing { members.append(("replacing", Self.orderJSON(replacing))) }
         members.append(("estimatedCost", estimatedCost.map { .double(($0 * 100).rounded() / 100) } ?? .null))
         members.append(("costBasis", .string(costBasis)))
         members.append(("text", .string(text)))

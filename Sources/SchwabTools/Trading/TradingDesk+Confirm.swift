@@ -28,7 +28,7 @@ extension TradingDesk {
                 throw failure
             }
         }
-        let message = prepared.summary.text + "\n\nConfirm to send this to Schwab now."
+        let message = scrub(prepared.summary.text) + "\n\nConfirm to send this to Schwab now."
         switch await context.elicit(message: message, schema: Self.question) {
         case .accept(let answer) where answer.bool("confirm") == true:
             if let failure = await record(trail, .confirmed, detail: "confirmed by the user (elicitation)") {

@@ -12,17 +12,9 @@ extension TradingDesk {
                 throw TradingError(.invalidOrder, "The order is not complete: orderStrategyType is required.")
             }
             let prepared = try await prepare(action, arguments, trail: &trail)
-            var validation: JSONValue?
-            var rejects: [String] = []
-            if action != .cancel, let order = prepared.summary.order {
-                let request = SchwabRequest(
-                    .post, .trader, "/accounts/\(prepared.account.hash)/previewOrder", body: order.body)
-                if let answer = try? await call(request) {
-                    validation = answer.json["orderValidationResult"]
-                    for reject in validation?["rejects"]?.arrayValue ?? [] {
-                        rejects.append(scrub(reject["message"]?.stringValue ?? reject.jsonText))
-                    }
-                }
+            let validation = try await schwabPreview(prepared)
+            let rejects = (validation["rejects"]?.arrayValue ?? []).map {
+                scrub($0["message"]?.stringValue ?? $0.jsonText)
             }
             if !rejects.isEmpty {
                 throw TradingError(
@@ -45,8 +37,30 @@ extension TradingDesk {
                             + "elicitation are asked directly instead.")
                 ),
             ]
-            if let validation { members.append(("schwabValidation", validation)) }
+            if validation != .null { members.append(("schwabValidation", validation)) }
             return .structured(.object(members))
+        }
+    }
+
+    /// Schwab's own check of the order (POST previewOrder): its `orderValidationResult`, or a note
+    /// when the preview is unavailable. A 400 means Schwab refuses the order as written.
+    private func schwabPreview(_ prepared: Prepared) async throws(TradingError) -> JSONValue {
+        guard prepared.summary.action != .cancel, let order = prepared.summary.order else { return .null }
+        let request = SchwabRequest(.post, .trader, "/accounts/\(prepared.account.hash)/previewOrder", body: order.body)
+        do {
+            return try await send(request).json["orderValidationResult"] ?? .null
+        } catch {
+            switch error.kind {
+            case .badRequest:
+                throw TradingError(
+                    .invalidOrder,
+                    "Schwab refuses this order: \(scrub(error.message)). No confirmation id was issued.")
+            case .signInRequired:
+                await onSignInExpired()
+                throw TradingError(.schwab, scrub(error.message))
+            default:
+                return .object([("unavailable", .string("Schwab's preview was unavailable: \(scrub(error.message))"))])
+            }
         }
     }
 

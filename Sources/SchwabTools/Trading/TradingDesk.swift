@@ -28,6 +28,8 @@ struct TradingDesk: Sendable {
     let onSignInExpired: @Sendable () async -> Void
     let confirmations: ConfirmationStore
     let audit: AuditLog
+    /// One line per audited step (tool, event, order id; the account by display name only).
+    let logger: Logger?
 
     /// What a call has learnt so far, so a refusal's audit entry names the account and order.
     struct Trail: Sendable {
@@ -64,13 +66,18 @@ struct TradingDesk: Sendable {
             trail.orderId = id
         }
         let order: TradingOrder?
+        var replacing: TradingOrder?
         switch action {
-        case .place, .replace: order = try TradingOrder.parse(arguments)
+        case .place: order = try TradingOrder.parse(arguments)
+        case .replace:
+            order = try TradingOrder.parse(arguments)
+            replacing = try await existingOrder(orderId!, account: account)
         case .cancel: order = try await existingOrder(orderId!, account: account)
         }
         let quotes = action == .cancel ? [:] : await self.quotes(order.map(OrderSummary.symbolsNeedingQuotes) ?? [])
         let summary = OrderSummary(
-            action: action, account: account.display, orderId: orderId, order: order, quotes: quotes)
+            action: action, account: account.display, orderId: orderId, order: order, replacing: replacing,
+            quotes: quotes)
         trail.summary = summary
         if let refusal = OrderLimits.check(summary, settings) { throw refusal }
         let body = action == .cancel ? "" : order?.canonicalText ?? ""
@@ -104,7 +111,7 @@ struct TradingDesk: Sendable {
         } catch {
             if error.kind == .signInRequired {
                 await onSignInExpired()
-                throw TradingError(.schwab, SchwabAPIError.signInMessage)
+                throw TradingError(.schwab, scrub(error.message))
             }
             var message = scrub(error.message)
             if let id = error.correlationId { message += " (Schwab correlation id \(id))" }
@@ -118,6 +125,12 @@ struct TradingDesk: Sendable {
     ) async
         -> TradingError?
     {
+        logger?.info(
+            "trading step",
+            [
+                ("tool", .string(trail.tool)), ("event", .string(event.rawValue)),
+                ("orderId", (orderId ?? trail.orderId).map(JSONValue.string) ?? .null),
+            ])
         do {
             try await audit.append(
                 user: userKey, tool: trail.tool, event, account: trail.account, summary: trail.summary,

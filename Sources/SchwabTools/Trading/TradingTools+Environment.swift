@@ -8,6 +8,11 @@ extension TradingTools {
     /// result also passes the account scrubber here, so no number or hash leaves even if a
     /// message quoted one.
     public static func tools(_ env: SchwabToolEnvironment) -> [ToolDeclaration] {
+        tools(env, now: ConfirmationStore.unixNow)
+    }
+
+    /// The tools with the confirmation and audit clock given (tests move it past an expiry).
+    static func tools(_ env: SchwabToolEnvironment, now: @escaping ConfirmationStore.Clock) -> [ToolDeclaration] {
         let accounts = env.accounts
         let client = env.client
         let declarations = tools(
@@ -22,7 +27,7 @@ extension TradingTools {
                     case .schwab(let failure):
                         if failure.kind == .signInRequired {
                             await env.onSignInExpired()
-                            throw TradingError(.schwab, SchwabAPIError.signInMessage)
+                            throw TradingError(.schwab, accounts.scrubber.scrub(failure.message))
                         }
                         throw TradingError(.schwab, accounts.scrubber.scrub(failure.message))
                     case .resolution(let failure):
@@ -30,7 +35,8 @@ extension TradingTools {
                     }
                 }
             },
-            scrub: { accounts.scrubber.scrub($0) }, onSignInExpired: env.onSignInExpired)
+            scrub: { accounts.scrubber.scrub($0) }, onSignInExpired: env.onSignInExpired,
+            logger: env.logger.named("trading"), now: now)
         return declarations.map { declaration in
             var scrubbed = declaration
             let handler = declaration.handler

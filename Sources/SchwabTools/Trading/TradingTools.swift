@@ -1,3 +1,4 @@
+import EdgeCore
 import EdgeKV
 import MCP
 import Schwab
@@ -20,13 +21,13 @@ public enum TradingTools {
         userKey: String, settings: TradingSettings, kv: any KVBackend, namespace: String,
         send: @escaping TradingDesk.Send, resolve: @escaping TradingDesk.Resolve,
         scrub: @escaping @Sendable (String) -> String, onSignInExpired: @escaping @Sendable () async -> Void,
-        now: @escaping ConfirmationStore.Clock = ConfirmationStore.unixNow
+        logger: Logger? = nil, now: @escaping ConfirmationStore.Clock = ConfirmationStore.unixNow
     ) -> [ToolDeclaration] {
         let desk = TradingDesk(
             userKey: userKey, settings: settings, send: send, resolve: resolve, scrub: scrub,
             onSignInExpired: onSignInExpired,
             confirmations: ConfirmationStore(kv: kv, namespace: namespace, now: now),
-            audit: AuditLog(kv: kv, namespace: namespace, now: now))
+            audit: AuditLog(kv: kv, namespace: namespace, now: now), logger: logger)
         return declarations(desk)
     }
 }

@@ -23,6 +23,12 @@ public struct SchwabToolHost: Sendable {
     public let trading: TradingSettings
     /// Why stored sign-ins cannot be used, when they cannot (shown by every tool call).
     public let unavailable: String?
+    /// Whether `SCHWAB_CLIENT_ID` and `SCHWAB_CLIENT_SECRET` are set: without them stored access
+    /// tokens work until they expire (30 minutes) but cannot be refreshed.
+    public let canRefresh: Bool
+    /// How each user's client retries and caches (`SCHWAB_CACHE = "off"` in `[vars]` turns the
+    /// cache off, for comparisons).
+    public let clientOptions: SchwabClient.Options
     let upstream: UpstreamClient
     let kv: any KVBackend
     let tokenManager: TokenManager?
@@ -43,6 +49,8 @@ public struct SchwabToolHost: Sendable {
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) throws(TradingSettingsError) {
         trading = try TradingSettings(config: config.vars)
+        clientOptions = SchwabClient.Options(vars: config.vars.extra)
+        canRefresh = secrets.hasSchwabCredentials
         let base = secrets.apiBaseURL.flatMap { $0.isEmpty ? nil : $0 } ?? OAuthSetup.defaultAPIBase
         apiBase = base
         namespace = config.kvNamespace(binding: OAuthSetup.namespaceBinding)?.binding ?? OAuthSetup.namespaceBinding
@@ -84,7 +92,8 @@ public struct SchwabToolHost: Sendable {
     /// One object's tools: the Schwab toolbox for its user, then the built-in `echo`.
     public func tools(for identity: MCPObjectIdentity, server: MCPServerInfo) -> [ToolDeclaration] {
         let client = SchwabClient(
-            apiBase: apiBase, upstream: upstream, tokens: accessTokens(for: identity), logger: logger)
+            apiBase: apiBase, upstream: upstream, tokens: accessTokens(for: identity), logger: logger,
+            options: clientOptions)
         let env = SchwabToolEnvironment(
             client: client, accounts: AccountDirectory(client: client), userKey: identity.userId, kv: kv,
             namespace: namespace, trading: trading, logger: logger, onSignInExpired: signInExpired(for: identity))
@@ -126,9 +135,10 @@ public struct SchwabToolHost: Sendable {
 
     /// After a dead Schwab sign-in: revoke every grant of that Schwab user (or, without a known
     /// Schwab user, the grant in use), so the MCP client's next request gets 401 and it signs in
-    /// again. Nothing to revoke for the local user.
+    /// again. Nothing to revoke for the local user, nor when this host cannot read sign-ins at all.
     func signInExpired(for identity: MCPObjectIdentity) -> @Sendable () async -> Void {
-        guard identity.authMode == "oauth", let grants else { return {} }
+        // Without a token manager a new sign-in could not help: revoking would only loop the client.
+        guard identity.authMode == "oauth", tokenManager != nil, let grants else { return {} }
         let logger = self.logger
         return {
             do throws(AuthError) {
