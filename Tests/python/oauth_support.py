@@ -30,7 +30,11 @@ from urllib.parse import urlencode
 
 import httpx2
 
-from oauth_walk import REDIRECT, HeadlessBrowser
+from oauth_walk import REDIRECT, HeadlessBrowser, MemoryTokenStorage, SignIn, parse_forms
+
+# Other test files import these from here (test_trading_stack.py does): kept as public names.
+__all__ = ["REDIRECT", "HeadlessBrowser", "MemoryTokenStorage", "SignIn", "parse_forms", "Stack", "pkce",
+           "derive_key", "seal_envelope", "open_envelope_payload", "token_hash", "b64url", "free_port"]
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NAMESPACE = "OAUTH_KV"
