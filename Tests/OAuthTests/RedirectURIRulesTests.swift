@@ -43,6 +43,7 @@ import Testing
         ("http://127.0.0.1:50123/cb", true),  // loopback: any port (RFC 8252 §7.3)
         ("http://127.0.0.1:50123/other", false),
         ("http://localhost:9/cb", false),  // another loopback host name is another URI
+        ("http://evil.example@127.0.0.1:9/cb", false),  // user info is never part of a match
         ("https://client.example/cb/", false),
         ("https://client.example/cb?next=https://evil.example", false),
         ("https://evil.example/cb", false),

@@ -4,7 +4,7 @@ Runs after every other test of the session (the `oauth_log_scan` marker; see con
 secret the OAuth tests saw was collected in `oauth_stack.secrets` (our access and refresh tokens,
 authorization codes, client secrets, PKCE verifiers, cookies and CSRF values, Schwab's codes and
 tokens, the cookie encryption key and the keys derived from it, the sandbox's app secret and admin
-token). The stack is stopped, so every child's last lines are in the log the supervisor relayed,
+token), and the full account numbers and hashes of the signed-in user (only `...123` may show). The stack is stopped, so every child's last lines are in the log the supervisor relayed,
 and each line is searched for each secret, raw and percent-encoded.
 """
 
@@ -16,7 +16,7 @@ import pytest
 # Kinds the session must have collected for the scan to mean something.
 REQUIRED = ["access token", "refresh token", "authorization code", "client secret", "pkce verifier",
             "cookie encryption key", "schwab authorization code", "schwab access token", "schwab refresh token",
-            "sandbox app secret"]
+            "sandbox app secret", "account number", "account hash"]
 # What may never be stored in clear in KV (tokens and codes are kept as hashes, Schwab's encrypted).
 NEVER_STORED = ["access token", "refresh token", "authorization code", "client secret", "pkce verifier",
                 "schwab access token", "schwab refresh token", "cookie encryption key", "derived key"]
@@ -36,6 +36,7 @@ def test_no_secret_in_any_log_line_or_in_clear_in_kv(oauth_stack):
     # A sign-in of its own, so the scan has every kind to look for even when it runs alone.
     client, tokens, _ = stack.authorized()
     assert stack.mcp_post(tokens["access_token"]).status_code == 200
+    stack.schwab_accounts(stack.sandbox_users()["alex"]["schwabClientCorrelId"])
     missing = [kind for kind in REQUIRED if kind not in stack.secrets]
     assert not missing, f"the tests collected no {missing}: the scan would prove nothing"
 

@@ -16,7 +16,6 @@ import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import anyio
 import httpx2
 import pytest
 
@@ -24,50 +23,10 @@ from mcp import Client
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+from mcp.shared.auth import OAuthClientMetadata
 
-from oauth_support import REDIRECT, HeadlessBrowser, MemoryTokenStorage, b64url, token_hash
-
-
-class SignIn:
-    """The provider's redirect and callback handlers, and a record of the HTTP it sent."""
-
-    def __init__(self, stack):
-        self.stack = stack
-        self.walks = []  # (authorize URL, HeadlessBrowser, final redirect query)
-        self.traffic = []  # (method, path, form or None, status)
-
-    async def on_redirect(self, url):
-        walk = HeadlessBrowser(self.stack, REDIRECT, login="alex")
-        final = await anyio.to_thread.run_sync(walk.run, url)
-        self.walks.append((url, walk, final))
-
-    async def on_callback(self):
-        final = self.walks[-1][2]
-        assert "code" in final, f"the sign-in ended without a code: {final}"
-        return AuthorizationCodeResult(code=final["code"], state=final.get("state"), iss=final.get("iss"))
-
-    async def on_request(self, request):
-        form = None
-        if request.method == "POST" and request.headers.get("content-type", "").startswith(
-                "application/x-www-form-urlencoded"):
-            form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
-        self.traffic.append([request.method, request.url.path, form, None])
-
-    async def on_response(self, response):
-        self.session_id = response.headers.get("mcp-session-id") or getattr(self, "session_id", None)
-        for entry in reversed(self.traffic):
-            if entry[0] == response.request.method and entry[1] == response.request.url.path and entry[3] is None:
-                entry[3] = response.status_code
-                break
-
-    @property
-    def hooks(self):
-        return {"request": [self.on_request], "response": [self.on_response]}
-
-    def sent(self, path, grant_type=None):
-        return [(form, status) for method, p, form, status in self.traffic
-                if p == path and (grant_type is None or (form or {}).get("grant_type") == grant_type)]
+from oauth_support import b64url, token_hash
+from oauth_walk import REDIRECT, MemoryTokenStorage, SignIn
 
 
 @pytest.fixture
@@ -81,8 +40,9 @@ def _structured(result):
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("transport", ["streamable-http", "sse"])
-async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oauth_stack, transport):
+@pytest.mark.parametrize("transport,mode", [("streamable-http", "legacy"), ("streamable-http", "auto"),
+                                            ("sse", "legacy")])
+async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oauth_stack, transport, mode):
     stack = oauth_stack
     path = "/mcp" if transport == "streamable-http" else "/sse"
     server_url = stack.url + path
@@ -90,7 +50,7 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
     sign_in = SignIn(stack)
     storage = MemoryTokenStorage()
     metadata = OAuthClientMetadata(
-        client_name=f"e2e mcp client ({transport})", redirect_uris=[REDIRECT],
+        client_name=f"e2e mcp client ({transport}, {mode})", redirect_uris=[REDIRECT],
         grant_types=["authorization_code", "refresh_token"], response_types=["code"], scope="read")
     provider = OAuthClientProvider(server_url, metadata, storage, sign_in.on_redirect, sign_in.on_callback)
 
@@ -111,25 +71,34 @@ async def test_the_mcp_client_signs_in_calls_tools_refreshes_and_is_revoked(oaut
         http = stack.async_http(auth=provider, event_hooks=sign_in.hooks, timeout=httpx2.Timeout(30, read=300))
         target = streamable_http_client(server_url, http_client=http)
     try:
-        async with Client(target, mode="legacy") as client:
+        async with Client(target, mode=mode) as client:
             status = await session_calls(client)
             assert status["transport"] == transport
             # The session runs in alex's object (the object id is the Schwab user id the sign-in
-            # found): its record is stored under that object in KV, and when the status tool reports
-            # who it serves, that is alex.
+            # found): its record is stored under that object in KV, the status tool reports alex's
+            # Schwab sign-in, and the account tools answer with alex's accounts, scrubbed.
             objects = stack.kv_keys("obj:", namespace="OBJECTS")
             mine = [k for k in objects if f":MyMCP:{len(alex)}:{alex}:" in k]
             assert mine, f"no object of the Schwab user {alex} in KV: {objects}"
             if transport == "streamable-http":
                 assert any(k.endswith("/" + sign_in.session_id) for k in mine), (sign_in.session_id, mine)
-            for field in ("userId", "schwabUserId"):
-                if field in json.dumps(status.get("extra", {})):
-                    assert alex in json.dumps(status["extra"]), status
+            nicknames = [a["nickName"] for a in stack.sandbox_users()["alex"]["accounts"]]
+            numbers = [a["accountNumber"] for a in stack.schwab_accounts(alex)]
+            displays = [f"{nick} ...{number[-3:]}" for nick, number in zip(nicknames, numbers)]
+            assert status["extra"]["schwab"]["signedIn"] is True, status
+            assert status["extra"]["schwab"]["accounts"] == displays, status
+            listed = _structured(await client.call_tool("getAccountNumbers", {}))
+            assert [a["accountDisplay"] for a in listed["accounts"]] == displays
+            detailed = await client.call_tool("getAccounts", {"fields": "positions"})
+            assert not detailed.is_error and "Individual ...%s" % numbers[0][-3:] in detailed.model_dump_json()
+            for result in (json.dumps(status), json.dumps(listed), detailed.model_dump_json()):
+                for secret in stack.secrets["account number"] | stack.secrets["account hash"]:
+                    assert secret not in result, "a tool result shows a full account number or hash"
 
             # Registration, PKCE and resource, as the client sent them and as the server kept them.
             assert len(sign_in.walks) == 1
             registered = sign_in.sent("/register")
-            assert [status for _, status in registered] == [201]
+            assert [answer for _, answer in registered] == [201]
             client_info = storage.client_info
             stack.remember("client secret", client_info.client_secret)
             authorize = {k: v[0] for k, v in parse_qs(urlsplit(sign_in.walks[0][0]).query).items()}
