@@ -58,7 +58,10 @@ def test_a_code_is_single_use(oauth_stack):
     replay = stack.token(client, **form)
     refused(replay, 400, "invalid_grant", leaked=[code, verifier])
     assert not new_keys(stack, "grant:", grants), "the replay created a grant"
-    assert stack.kv_get("code:" + token_hash(code)) is None
+    # RFC 6749 §4.1.2: the replay revokes the grant the code produced.
+    granted = first.json()["refresh_token"].split(".")[0]
+    assert "grant:" + granted not in set(stack.kv_keys("grant:")), "the replay left the first grant alive"
+    assert code.encode() not in (stack.kv_get("code:" + token_hash(code)) or b"")
 
 
 def test_a_code_only_works_for_its_client_and_redirect_uri(oauth_stack):
