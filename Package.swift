@@ -121,7 +121,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",
-            dependencies: ["Router", "OAuth", "SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            dependencies: [
+                "Router", "OAuth", "SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import EdgeCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -36,7 +37,7 @@ public enum HTTPDate {
     static func formatBytes(epochSeconds: Int) -> [UInt8] {
         let days = epochSeconds >= 0 ? epochSeconds / 86400 : (epochSeconds - 86399) / 86400
         let secondOfDay = epochSeconds - days * 86400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (year, month, day) = CivilTime.date(daysSinceEpoch: days)
         let weekday = ((days % 7) + 7) % 7
         var out: [UInt8] = []
         out.reserveCapacity(29)
@@ -61,19 +62,5 @@ public enum HTTPDate {
     private static func appendTwoDigits(_ value: Int, to out: inout [UInt8]) {
         out.append(UInt8(0x30 + value / 10 % 10))
         out.append(UInt8(0x30 + value % 10))
-    }
-
-    /// Year, month (1...12) and day of a day count since 1970-01-01 (the proleptic Gregorian
-    /// calendar; Howard Hinnant's days-to-civil method).
-    static func civilDate(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

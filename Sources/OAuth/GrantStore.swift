@@ -41,9 +41,12 @@ public final class GrantStore: Sendable {
         _ code: String, clientId: String, redirectURI: String?, verifier: String?, resource: String?
     ) async throws(AuthError) -> IssuedTokens {
         let key = "code:" + OpaqueToken.hash(code)
-        guard let entry = try await get(key), let json = try? JSONValue.parse(entry.value),
-            let request = AuthorizeRequest(payload: json), let expires = json["expires_at"]?.intValue
-        else {
+        guard let entry = try await get(key), let json = try? JSONValue.parse(entry.value) else {
+            throw AuthError(
+                .invalidGrant, "the authorization code is unknown, expired or already used; authorize again.")
+        }
+        if let used = json[Self.usedByGrant]?.stringValue { try await refuseReplay(grantId: used) }
+        guard let request = AuthorizeRequest(payload: json), let expires = json["expires_at"]?.intValue else {
             throw AuthError(
                 .invalidGrant, "the authorization code is unknown, expired or already used; authorize again.")
         }
@@ -62,13 +65,37 @@ public final class GrantStore: Sendable {
             throw AuthError(
                 .invalidTarget, "resource differs from the one in the authorization request (RFC 8707 §2.2).")
         }
-        guard try await deleteIfVersion(key, entry.version) else {
-            throw AuthError(.invalidGrant, "the authorization code was already used; authorize again.")
-        }
         let props = GrantProps(
             grantId: SecureRandom.token(byteCount: 12), schwabUserId: json["schwab_user_id"]?.stringValue,
             clientId: clientId, scopes: request.scopes, resource: request.resource)
-        return try await createGrant(props)
+        let tokens = try await createGrant(props)
+        // The code becomes a marker naming its grant for the rest of its life, taken by
+        // compare-and-swap: of racing redemptions one wins, and every other one is a replay.
+        let marker = JSONValue.object([(Self.usedByGrant, .string(props.grantId))])
+        do {
+            try await put(key, marker, ttl: Int64(expires) - clock(), ifVersion: entry.version)
+        } catch {
+            _ = try? await revokeGrant(id: props.grantId)
+            if let current = try? await get(key), let json = try? JSONValue.parse(current.value),
+                let used = json[Self.usedByGrant]?.stringValue
+            {
+                try await refuseReplay(grantId: used)
+            }
+            throw AuthError(.invalidGrant, "the authorization code was already used; authorize again.")
+        }
+        return tokens
+    }
+
+    /// The member of a used code's marker that names the grant it produced.
+    static let usedByGrant = "used_by_grant"
+
+    /// A code presented again: refused, and the grant it produced is revoked, since the code may
+    /// have been stolen (RFC 6749 §4.1.2: the server SHOULD revoke the tokens issued for it).
+    private func refuseReplay(grantId: String) async throws(AuthError) -> Never {
+        _ = try? await revokeGrant(id: grantId)
+        throw AuthError(
+            .invalidGrant,
+            "the authorization code was already used, so the tokens issued for it are revoked; authorize again.")
     }
 
     func createGrant(_ props: GrantProps) async throws(AuthError) -> IssuedTokens {

@@ -35,7 +35,7 @@ public enum HTMLPage {
     /// The approval page: names the client and where it will receive the code, one form with an
     /// Approve and a Deny button.
     public static func approval(_ page: Approval) -> String {
-        let scopes = page.scopes.map { "<li><code>\(escape($0))</code></li>" }.joined()
+        let scopes = page.scopes.map { "<li><code>\(escape($0))</code>: \(escape(scopeMeaning($0)))</li>" }.joined()
         return document(
             title: "Authorize \(page.clientName)",
             body: """
@@ -53,6 +53,17 @@ public enum HTMLPage {
                   <button type="submit" name="action" value="deny" id="deny">Deny</button>
                 </form>
                 """)
+    }
+
+    /// What a scope lets the client do, in words for the person approving.
+    static func scopeMeaning(_ scope: String) -> String {
+        switch scope {
+        case "read": "see your accounts, positions, orders, transactions and market data"
+        case "trade":
+            "place, change and cancel orders, when the server's operator has enabled trading; "
+                + "each order is shown to you for confirmation first"
+        default: "access named by the application"
+        }
     }
 
     /// An error page: what happened, what to do, and the request id to quote.

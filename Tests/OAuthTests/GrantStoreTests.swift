@@ -46,19 +46,22 @@ import Testing
         #expect(!everything.contains(tokens.accessToken) && !everything.contains(tokens.refreshToken))
     }
 
-    @Test func aCodeWorksOnceOnly() async throws {
+    @Test func aCodeWorksOnceAndAReplayRevokesWhatItIssued() async throws {
         let code = try await store.issueCode(for: try approved(), schwabUserId: nil)
-        _ = try await store.exchangeCode(
+        let first = try await store.exchangeCode(
             code, clientId: "mcp_client1", redirectURI: nil, verifier: Fixture.verifier, resource: nil)
+        _ = try await store.authenticate(accessToken: first.accessToken)
         await #expect {
             _ = try await store.exchangeCode(
                 code, clientId: "mcp_client1", redirectURI: nil, verifier: Fixture.verifier, resource: nil)
         } throws: {
             ($0 as? AuthError)?.code == "invalid_grant"
         }
+        #expect(try await store.listGrants().isEmpty)
+        await #expect(throws: AuthError.self) { _ = try await store.authenticate(accessToken: first.accessToken) }
     }
 
-    @Test func concurrentRedemptionsOfOneCodeYieldOneGrant() async throws {
+    @Test func concurrentRedemptionsOfOneCodeYieldOneGrantThatTheReplaysRevoke() async throws {
         let code = try await store.issueCode(for: try approved(), schwabUserId: nil)
         let store = self.store
         let results = await withTaskGroup(of: Bool.self) { group in
@@ -71,8 +74,9 @@ import Testing
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
+        // One redemption wins; the others are replays, which revoke what the winner got.
         #expect(results.filter { $0 }.count == 1)
-        #expect(try await store.listGrants().count == 1)
+        #expect(try await store.listGrants().isEmpty)
     }
 
     /// Each attack on the code exchange is refused, and the code still works for its owner after.

@@ -63,7 +63,7 @@ struct AccountDisplayMapTests {
             ("Roth IRA", "87654321"), ("roth ira", "87654321"), ("678", "12345678"), ("...321", "87654321"),
             ("5678", "12345678"), ("12345678", "12345678"), ("AB12CD34EF56AB12CD34EF56AB12CD34", "12345678"),
             ("ab12cd34ef56ab12cd34ef56ab12cd34", "12345678"), ("Individual 678", "12345678"),
-            ("Individual...678", "12345678"),
+            ("Individual...678", "12345678"), ("Individual (...678)", "12345678"),
         ])
     func resolves(input: String, number: String) throws {
         #expect(try AccountFixtures.map.resolve(input).number == number)

@@ -8,19 +8,15 @@ every secret the tests saw (`Stack.secrets`).
 
 What is here:
 - `Stack`: start/stop, URLs, the KV service through `schwab-mcp kv-cli`, the sandbox's admin API;
-- `HeadlessBrowser`: a cookie-keeping HTTP client that walks /authorize -> our approval form ->
-  the sandbox's login form -> /callback -> the client's redirect URI, recording every hop;
 - `register`, `pkce`, `authorize_url`, `token`: raw OAuth calls for the attack tests;
 - `derive_key`, `seal_envelope`, `open_envelope_payload`: our HKDF key derivation and signed
   envelopes, re-implemented from Sources/OAuth (OAuthKeys, SignedEnvelope) so a test can forge a
   correctly signed but expired state, as only the key holder could;
-- `MemoryTokenStorage`: the `TokenStorage` of the MCP client's OAuth provider, in memory.
 """
 
 import base64
 import hashlib
 import hmac
-import html.parser
 import json
 import os
 import secrets
@@ -30,12 +26,17 @@ import socket
 import subprocess
 import tempfile
 import time
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import urlencode
 
 import httpx2
 
+from oauth_walk import REDIRECT, HeadlessBrowser, MemoryTokenStorage, SignIn, parse_forms
+
+# Other test files import these from here (test_trading_stack.py does): kept as public names.
+__all__ = ["REDIRECT", "HeadlessBrowser", "MemoryTokenStorage", "SignIn", "parse_forms", "Stack", "pkce",
+           "derive_key", "seal_envelope", "open_envelope_payload", "token_hash", "b64url", "free_port"]
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-REDIRECT = "http://127.0.0.1:9/cb"  # nothing listens there: the handlers stop at its Location
 NAMESPACE = "OAUTH_KV"
 
 
@@ -134,7 +135,7 @@ class Stack:
 
         The auth endpoints rate-limit per client IP (30 requests, 30 a minute): each helper call
         comes from its own address so the suite's own traffic is never limited, except where a test
-        means to be (test_oauth_attacks.py's rate-limit test uses one address on purpose)."""
+        means to be (test_oauth_attacks_tokens.py's rate-limit test uses one address on purpose)."""
         self._peer = self._peer % 249 + 1
         return f"127.0.0.{self._peer + 1}"
 
@@ -349,141 +350,3 @@ class Stack:
         if client.get("client_secret"):
             form["client_secret"] = client["client_secret"]
         return self.post("/revoke", data=form)
-
-
-# MARK: A headless browser
-
-
-class _Forms(html.parser.HTMLParser):
-    """The forms of a page: action, method, and the fields a browser would submit."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get").lower(),
-                               "id": a.get("id"), "fields": [], "buttons": []})
-        elif not self.forms:
-            return
-        elif tag == "input":
-            kind = a.get("type", "text")
-            if kind == "radio" and "checked" not in a:
-                return
-            if a.get("name"):
-                self.forms[-1]["fields"].append((a["name"], a.get("value", "")))
-        elif tag == "button" and a.get("name"):
-            self.forms[-1]["buttons"].append((a["name"], a.get("value", "")))
-
-
-def parse_forms(page):
-    parser = _Forms()
-    parser.feed(page)
-    return parser.forms
-
-
-class HeadlessBrowser:
-    """Walks an authorization like a browser, without a browser: follows redirects, keeps cookies,
-    submits our approval form (its signed request, CSRF field and cookie) and the sandbox's login
-    form (as `login`), until the Location starts with the client's redirect URI.
-
-    `hops` records (method, url, status, location) of every request; `cookies` every cookie value
-    set; the Schwab code and state are remembered as secrets in the stack.
-    """
-
-    def __init__(self, stack, redirect, login="alex", approve=True):
-        self.stack = stack
-        self.redirect = redirect
-        self.login = login
-        self.approve = approve
-        self.hops = []
-        self.pages = []
-        self.client = stack.http(timeout=20)
-
-    def close(self):
-        self.client.close()
-
-    def _record(self, response):
-        location = response.headers.get("location")
-        self.hops.append((response.request.method, str(response.request.url), response.status_code, location))
-        for name, value in self.client.cookies.items():
-            self.stack.remember("cookie " + name, value)
-        url = str(response.request.url)
-        query = parse_qs(urlsplit(url).query)
-        if urlsplit(url).path == "/callback":
-            for value in query.get("code", []):
-                self.stack.remember("schwab authorization code", value)
-        if location:
-            for name in ("code",):
-                for value in parse_qs(urlsplit(location).query).get(name, []):
-                    self.stack.remember("authorization code", value)
-        return response
-
-    def get(self, url, **kwargs):
-        return self._record(self.client.get(url, **kwargs))
-
-    def post(self, url, data, **kwargs):
-        """Posts `data` (pairs, in order, as a browser sends a form) form-encoded."""
-        return self._record(self.client.post(url, content=urlencode(list(data)), headers={
-            "Content-Type": "application/x-www-form-urlencoded"}, **kwargs))
-
-    def submit(self, page_url, page):
-        """Submits the one form on `page` as a person would: approve/deny on ours, log in on the sandbox's."""
-        forms = parse_forms(page)
-        assert len(forms) == 1, f"expected one form at {page_url}, found {len(forms)}:\n{page[:2000]}"
-        form = forms[0]
-        fields = list(form["fields"])
-        if form["id"] == "approval-form":
-            wanted = "approve" if self.approve else "deny"
-            assert ("action", wanted) in form["buttons"], form["buttons"]
-            assert {"request", "csrf_token"} <= {n for n, _ in fields}, fields
-            fields.append(("action", wanted))
-            self.stack.remember("csrf form value", dict(fields)["csrf_token"])
-        else:
-            fields = [(n, v) for n, v in fields if n != "login"] + [("login", self.login)]
-        return self.post(urljoin(page_url, form["action"]), fields)
-
-    def run(self, url, max_hops=12):
-        """Walks from `url` to the redirect URI; returns its query (code, state, iss, error...)."""
-        try:
-            for _ in range(max_hops):
-                if url.startswith(self.redirect):
-                    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-                    query["url"] = url
-                    if any(urlsplit(hop[1]).path == "/callback" for hop in self.hops):
-                        self.stack.remember_schwab_tokens()
-                    return query
-                response = self.get(url)
-                if response.status_code == 200 and "<form" in response.text:
-                    self.pages.append((url, response.text))
-                    response = self.submit(url, response.text)
-                if response.status_code not in (301, 302, 303, 307):
-                    raise AssertionError(
-                        f"stopped at {response.request.method} {response.request.url}: "
-                        f"{response.status_code}\n{response.text[:2000]}")
-                url = urljoin(str(response.request.url), response.headers["location"])
-            raise AssertionError(f"more than {max_hops} hops: {self.hops}")
-        finally:
-            self.close()
-
-
-class MemoryTokenStorage:
-    """The MCP client's `TokenStorage`, in memory."""
-
-    def __init__(self):
-        self.tokens = None
-        self.client_info = None
-
-    async def get_tokens(self):
-        return self.tokens
-
-    async def set_tokens(self, tokens):
-        self.tokens = tokens
-
-    async def get_client_info(self):
-        return self.client_info
-
-    async def set_client_info(self, client_info):
-        self.client_info = client_info

@@ -16,7 +16,6 @@ import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import anyio
 import httpx2
 import pytest
 
@@ -24,50 +23,10 @@ from mcp import Client
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+from mcp.shared.auth import OAuthClientMetadata
 
-from oauth_support import REDIRECT, HeadlessBrowser, MemoryTokenStorage, b64url, token_hash
-
-
-class SignIn:
-    """The provider's redirect and callback handlers, and a record of the HTTP it sent."""
-
-    def __init__(self, stack):
-        self.stack = stack
-        self.walks = []  # (authorize URL, HeadlessBrowser, final redirect query)
-        self.traffic = []  # (method, path, form or None, status)
-
-    async def on_redirect(self, url):
-        walk = HeadlessBrowser(self.stack, REDIRECT, login="alex")
-        final = await anyio.to_thread.run_sync(walk.run, url)
-        self.walks.append((url, walk, final))
-
-    async def on_callback(self):
-        final = self.walks[-1][2]
-        assert "code" in final, f"the sign-in ended without a code: {final}"
-        return AuthorizationCodeResult(code=final["code"], state=final.get("state"), iss=final.get("iss"))
-
-    async def on_request(self, request):
-        form = None
-        if request.method == "POST" and request.headers.get("content-type", "").startswith(
-                "application/x-www-form-urlencoded"):
-            form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
-        self.traffic.append([request.method, request.url.path, form, None])
-
-    async def on_response(self, response):
-        self.session_id = response.headers.get("mcp-session-id") or getattr(self, "session_id", None)
-        for entry in reversed(self.traffic):
-            if entry[0] == response.request.method and entry[1] == response.request.url.path and entry[3] is None:
-                entry[3] = response.status_code
-                break
-
-    @property
-    def hooks(self):
-        return {"request": [self.on_request], "response": [self.on_response]}
-
-    def sent(self, path, grant_type=None):
-        return [(form, status) for method, p, form, status in self.traffic
-                if p == path and (grant_type is None or (form or {}).get("grant_type") == grant_type)]
+from oauth_support import b64url, token_hash
+from oauth_walk import REDIRECT, MemoryTokenStorage, SignIn
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ extension AccountDisplayMap {
         return out
     }
 
-    static func squeeze(_ text: String) -> String { text.filter { $0 != " " && $0 != "." && $0 != "-" } }
+    static func squeeze(_ text: String) -> String { text.filter { !" .-()".contains($0) } }
 }
 
 extension StringProtocol {

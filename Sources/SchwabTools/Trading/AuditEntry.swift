@@ -100,25 +100,5 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     /// `2026-11-26T16:05:09.123Z` (RFC 3339, UTC).
-    public static func isoTime(_ seconds: Double) -> String {
-        let millis = Int64((seconds * 1000).rounded(.down))
-        let days = Int(millis / 86_400_000)
-        let rest = Int(millis % 86_400_000)
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ n: Int, _ width: Int) -> String {
-            let text = String(n)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3_600_000, 2)):"
-            + "\(pad(rest / 60_000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
-    }
+    public static func isoTime(_ seconds: Double) -> String { CivilTime.iso8601(epochSeconds: seconds) }
 }

@@ -2,11 +2,18 @@ import EdgeCore
 import EdgeKV
 import Synchronization
 
-/// The trading audit log in KV: one key per entry, `audit:<userKey>:<millis>-<seq>`, with the
-/// time zero-padded so listing a user's prefix returns their entries oldest first.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The trading audit log in KV: one key per entry, `audit:<userKey>:<millis>-<tick>-<seq>`, with
+/// every part zero-padded so listing a user's prefix returns their entries oldest first.
 ///
-/// Entries never expire. Two writers in one millisecond get different sequence numbers, and a
-/// write never overwrites (`ifVersion: 0`), so no entry is lost to a collision between processes.
+/// Entries never expire. `tick` is the machine's monotonic clock in nanoseconds (CLOCK_BOOTTIME,
+/// shared by every process on the box), so entries stamped in the same millisecond keep the order
+/// they were written in even when they come from different `AuditLog` values (an object activated
+/// twice, two tools). `seq` only breaks exact ties. A write never overwrites (`ifVersion: 0`), so
+/// no entry is lost to a collision between processes.
 public struct AuditLog: Sendable {
     /// Where entries live.
     public let kv: any KVBackend
@@ -52,7 +59,9 @@ public struct AuditLog: Sendable {
         var lastError: (any Error)?
         for _ in 0..<8 {
             let seq = sequence.next.add(1, ordering: .relaxed).newValue % 1_000_000
-            let key = Self.prefix(user: entry.user) + Self.pad(millis, 15) + "-" + Self.pad(Int64(seq), 6)
+            let key =
+                Self.prefix(user: entry.user) + Self.pad(millis, 15) + "-" + Self.pad(Self.monotonicTick(), 20) + "-"
+                + Self.pad(Int64(seq), 6)
             do {
                 _ = try await kv.put(
                     namespace: namespace, key: key, text: entry.json.jsonText, expiration: nil, ifVersion: 0)
@@ -92,6 +101,13 @@ public struct AuditLog: Sendable {
     static func timePart(_ key: String) -> Substring {
         guard let colon = key.lastIndex(of: ":") else { return Substring(key) }
         return key[key.index(after: colon)...]
+    }
+
+    /// Nanoseconds of the system-wide monotonic clock: comparable between processes on this box.
+    static func monotonicTick() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     static func pad(_ value: Int64, _ width: Int) -> String {

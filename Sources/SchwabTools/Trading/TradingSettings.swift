@@ -20,27 +20,12 @@ public struct TradingSettingsError: Error, Sendable, Equatable, CustomStringConv
 /// `MAX_ORDER_NOTIONAL`, `ALLOWED_ASSET_TYPES`).
 ///
 /// With `enabled` false the order tools are not even listed. The limits apply to every order the
-/// tools preview, place or replace (`OrderLimits.check`).
-public struct TradingSettings: Sendable, Equatable {
-    /// Whether the order tools exist.
-    public var enabled: Bool
-    /// Most shares or contracts in any one leg of an order; nil for no limit.
-    public var maxQuantity: Double?
-    /// Most estimated dollars one order may commit; nil for no limit.
-    public var maxNotional: Double?
-    /// The instrument asset types an order may trade (`EQUITY`, `OPTION`, ...); nil for any.
-    public var allowedAssetTypes: Set<String>?
+/// tools preview, place or replace (`OrderLimits.check`). The values and their parsing are
+/// EdgeCore's `TradingVars`, so `config check` and the tools read the variables the same way;
+/// this module adds the refusal to start with a bad value.
+public typealias TradingSettings = TradingVars
 
-    /// Settings as given.
-    public init(
-        enabled: Bool, maxQuantity: Double? = nil, maxNotional: Double? = nil, allowedAssetTypes: Set<String>? = nil
-    ) {
-        self.enabled = enabled
-        self.maxQuantity = maxQuantity
-        self.maxNotional = maxNotional
-        self.allowedAssetTypes = allowedAssetTypes
-    }
-
+extension TradingVars {
     /// Reads the settings from `[vars]` text (plus environment overrides, already merged in).
     ///
     /// Refuses any bad value rather than trading without a limit the operator meant to set.

@@ -23,6 +23,9 @@ public struct SchwabToolHost: Sendable {
     public let trading: TradingSettings
     /// Why stored sign-ins cannot be used, when they cannot (shown by every tool call).
     public let unavailable: String?
+    /// Whether `SCHWAB_CLIENT_ID` and `SCHWAB_CLIENT_SECRET` are set: without them stored access
+    /// tokens work until they expire (30 minutes) but cannot be refreshed.
+    public let canRefresh: Bool
     /// How each user's client retries and caches (`SCHWAB_CACHE = "off"` in `[vars]` turns the
     /// cache off, for comparisons).
     public let clientOptions: SchwabClient.Options
@@ -47,6 +50,7 @@ public struct SchwabToolHost: Sendable {
     ) throws(TradingSettingsError) {
         trading = try TradingSettings(config: config.vars)
         clientOptions = SchwabClient.Options(vars: config.vars.extra)
+        canRefresh = secrets.hasSchwabCredentials
         let base = secrets.apiBaseURL.flatMap { $0.isEmpty ? nil : $0 } ?? OAuthSetup.defaultAPIBase
         apiBase = base
         namespace = config.kvNamespace(binding: OAuthSetup.namespaceBinding)?.binding ?? OAuthSetup.namespaceBinding

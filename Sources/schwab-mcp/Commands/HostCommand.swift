@@ -55,6 +55,10 @@ enum HostCommand {
             }
             if let unavailable = schwab.unavailable {
                 logger.warn("schwab tools answer 'not signed in'", [("reason", .string(unavailable))])
+            } else if !schwab.canRefresh {
+                logger.warn(
+                    "SCHWAB_CLIENT_ID or SCHWAB_CLIENT_SECRET is not set: stored Schwab sign-ins work until their "
+                        + "access token expires, then cannot be refreshed")
             }
             let mcp = MCPObjectSettings(publicURL: config.runtime.publicURL, logger: logger, tools: schwab.provider)
             let classes = [MCPObject.className: MCPObject.factory(mcp)]
