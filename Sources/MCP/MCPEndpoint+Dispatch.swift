@@ -48,7 +48,7 @@ extension MCPEndpoint {
         case .failure(let problems):
             live.finish(id)
             let text = "Invalid arguments for \(name): \(problems)"
-            return .result(id: id, result: ToolResult.error(text).json(for: version))
+            return .result(id: id, result: tool.refusal(text).json(for: version))
         }
         let context = makeContext(live: live, progressToken: progressToken, channel: channel)
         let output = tool.output
@@ -63,14 +63,14 @@ extension MCPEndpoint {
                     case .failure(let problems) = output.validate(structured)
                 {
                     let text = "The tool \(name) produced output outside its schema: \(problems)"
-                    return .result(id: id, result: ToolResult.error(text).json(for: version))
+                    return .result(id: id, result: tool.refusal(text).json(for: version))
                 }
                 return .result(id: id, result: result.json(for: version))
             } catch is CancellationError {
                 return JSONRPCError(code: JSONRPCError.requestCancelledCode, message: "Request cancelled", id: id)
                     .response
             } catch {
-                return .result(id: id, result: ToolResult.error("\(name) failed: \(error)").json(for: version))
+                return .result(id: id, result: tool.refusal("\(name) failed: \(error)").json(for: version))
             }
         }
         live.start(id, task)

@@ -104,6 +104,11 @@ public struct ToolDeclaration: Sendable {
     public var streams: @Sendable (ToolArguments) -> Bool
     /// The code that runs a call.
     public var handler: Handler
+    /// Applied to the results the endpoint makes itself for this tool: its refusal of invalid
+    /// input, a thrown error, output outside the schema. Those may quote what the caller sent, so
+    /// a deployment that filters its handlers' results (the Schwab tools scrub account numbers)
+    /// filters these the same way.
+    public var refusalFilter: (@Sendable (ToolResult) -> ToolResult)?
 
     /// A tool; `streams` defaults to never.
     public init(
@@ -133,6 +138,12 @@ public struct ToolDeclaration: Sendable {
             members.append(("annotations", annotations.json(title: version.hasStructuredContent ? title : nil)))
         }
         return .object(members)
+    }
+
+    /// An `isError` result saying `text`, passed through `refusalFilter`.
+    public func refusal(_ text: String) -> ToolResult {
+        let result = ToolResult.error(text)
+        return refusalFilter?(result) ?? result
     }
 
     /// Whether `name` follows the naming guidance (1 to 128 of `A-Z a-z 0-9 _ - .`).

@@ -14,7 +14,20 @@ public enum SchwabToolbox {
         var tools = [scrubbing(status(env, server: server), env: env)]
         tools += readTools.map { $0.declaration(env: env) }
         if env.trading.enabled { tools += tradingTools(env).map { scrubbing($0, env: env) } }
-        return tools
+        let accounts = env.accounts
+        return tools.map { tool in
+            var tool = tool
+            tool.refusalFilter = { result in scrubbed(result, by: accounts.scrubber) }
+            return tool
+        }
+    }
+
+    /// `result` with its content and structured content passed through `scrubber`.
+    static func scrubbed(_ result: ToolResult, by scrubber: AccountScrubber) -> ToolResult {
+        var result = result
+        result.content = result.content.map { scrubber.scrub($0) }
+        result.structuredContent = result.structuredContent.map { scrubber.scrub($0) }
+        return result
     }
 
     /// `declaration` with its results (content and structured content) passed through the
@@ -25,11 +38,7 @@ public enum SchwabToolbox {
         let handler = declaration.handler
         let accounts = env.accounts
         wrapped.handler = { arguments, context in
-            var result = try await handler(arguments, context)
-            let scrubber = accounts.scrubber
-            result.content = result.content.map { scrubber.scrub($0) }
-            result.structuredContent = result.structuredContent.map { scrubber.scrub($0) }
-            return result
+            scrubbed(try await handler(arguments, context), by: accounts.scrubber)
         }
         return wrapped
     }

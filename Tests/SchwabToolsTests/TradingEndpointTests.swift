@@ -70,6 +70,26 @@ struct TradingEndpointTests {
         #expect(orderTypes.contains("NET_DEBIT") && orderTypes.contains("STOP_LIMIT"))
     }
 
+    @Test("the endpoint's refusal of invalid input does not echo an account number or hash back")
+    func refusalsAreScrubbed() async throws {
+        let world = try await TradingWorld(settings: .disabled)
+        let endpoint = try Self.endpoint(world)
+        let id = try await Self.open(endpoint, capabilities: "{}")
+        for (index, secret) in world.secrets.enumerated() {
+            // orderId wants an integer: the refusal quotes what it received.
+            let call = JSONValue.object([
+                ("jsonrpc", "2.0"), ("id", .int(100 + index)), ("method", "tools/call"),
+                ("params", .object([("name", "getOrder"), ("arguments", ["orderId": .string(secret)])])),
+            ])
+            let response = await endpoint.handle(Self.request(call.jsonText, session: id))
+            let result = try #require(Self.json(response)?["result"])
+            #expect(result["isError"]?.boolValue == true)
+            let text = result.jsonText
+            #expect(text.contains("orderId"), "the refusal names the field: \(text)")
+            #expect(world.leaks(text).isEmpty, "refusal leaked: \(text)")
+        }
+    }
+
     @Test("placeOrder asks on its SSE stream; the client's accept places exactly that order")
     func elicitationThroughEndpoint() async throws {
         let world = try await TradingWorld()
