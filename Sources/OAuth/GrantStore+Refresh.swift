@@ -78,23 +78,7 @@ extension GrantStore {
 
     /// Every live grant, for `schwab-mcp grants list`.
     public func listGrants() async throws(AuthError) -> [GrantSummary] {
-        var out: [GrantSummary] = []
-        var cursor: String?
-        repeat {
-            let page: KVListPage
-            do {
-                page = try await kv.list(namespace: namespace, prefix: "grant:", limit: 1000, cursor: cursor)
-            } catch { throw Self.storage(error) }
-            for key in page.keys {
-                if let entry = try await get(key.name), let json = try? JSONValue.parse(entry.value),
-                    let record = GrantRecord(json: json)
-                {
-                    out.append(record.summary)
-                }
-            }
-            cursor = page.listComplete ? nil : page.cursor
-        } while cursor != nil
-        return out
+        try await allGrants().map(\.record.summary)
     }
 
     /// Revokes a grant by id (`schwab-mcp grants revoke <id>`): its refresh token dies at once and

@@ -13,6 +13,18 @@ extension GrantStore {
     @discardableResult
     public func revokeGrants(schwabUserId: String) async throws(AuthError) -> Int {
         var revoked = 0
+        for (key, record) in try await allGrants() where record.props.schwabUserId == schwabUserId {
+            // Unconditional: a refresh racing with us must not save the grant (its CAS then fails).
+            do {
+                if try await kv.delete(namespace: namespace, key: key, ifVersion: nil) { revoked += 1 }
+            } catch { throw Self.storage(error) }
+        }
+        return revoked
+    }
+
+    /// Every live grant record with its key, page by page through `grant:`.
+    func allGrants() async throws(AuthError) -> [(key: String, record: GrantRecord)] {
+        var grants: [(key: String, record: GrantRecord)] = []
         var cursor: String?
         repeat {
             let page: KVListPage
@@ -20,16 +32,14 @@ extension GrantStore {
                 page = try await kv.list(namespace: namespace, prefix: "grant:", limit: 1000, cursor: cursor)
             } catch { throw Self.storage(error) }
             for key in page.keys {
-                guard let entry = try await get(key.name), let json = try? JSONValue.parse(entry.value),
-                    let record = GrantRecord(json: json), record.props.schwabUserId == schwabUserId
-                else { continue }
-                // Unconditional: a refresh racing with us must not save the grant (its CAS then fails).
-                do {
-                    if try await kv.delete(namespace: namespace, key: key.name, ifVersion: nil) { revoked += 1 }
-                } catch { throw Self.storage(error) }
+                if let entry = try await get(key.name), let json = try? JSONValue.parse(entry.value),
+                    let record = GrantRecord(json: json)
+                {
+                    grants.append((key.name, record))
+                }
             }
             cursor = page.listComplete ? nil : page.cursor
         } while cursor != nil
-        return revoked
+        return grants
     }
 }
