@@ -6,51 +6,70 @@ extension MCPEndpoint {
     static let knownMethods: Set<String> = ["initialize", "ping", "tools/list", "tools/call", "logging/setLevel"]
 
     func streamablePost(_ request: HTTPRequest) async -> HTTPResponse {
+        switch await stagePost(request) {
+        case .now(let response): return response
+        case .later(let answer): return await answer()
+        }
+    }
+
+    /// A POST to `/mcp` up to the point where only a JSON `tools/call`'s tool is left to run.
+    func stagePost(_ request: HTTPRequest) async -> Staged {
         let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
-            return Self.failure(
+            return Self.refused(
                 HTTPStatus(415), .invalidRequest("Content-Type must be application/json, received \(contentType)"))
         }
         guard Self.accepts(request, "application/json"), Self.accepts(request, "text/event-stream") else {
-            return Self.failure(
+            return Self.refused(
                 HTTPStatus(406), .invalidRequest("Accept must list both application/json and text/event-stream"))
         }
         let body: JSONRPCBody
         do {
             body = try JSONRPCMessage.decodeBody(request.body)
         } catch {
-            return Self.failure(.badRequest, error)
+            return Self.refused(.badRequest, error)
         }
         let user = configuration.user(request)
         if case .single(.request(let id, "initialize", _)) = body {
-            return await initialize(body, id: id, user: user)
+            return .now(await initialize(body, id: id, user: user))
         }
         guard let sessionID = request.headers["Mcp-Session-Id"] else {
             if case .single(.request(let id, let method, _)) = body, !Self.knownMethods.contains(method) {
                 // A 2026-07-28 client's `server/discover` lands here: plain -32601 lets it
                 // fall back to `initialize` (MCP spec 2026-07-28, basic/versioning).
-                return Self.failure(.badRequest, .methodNotFound(method, id: id))
+                return Self.refused(.badRequest, .methodNotFound(method, id: id))
             }
-            return Self.failure(.badRequest, .invalidRequest("the Mcp-Session-Id header is required; send initialize"))
+            return Self.refused(.badRequest, .invalidRequest("the Mcp-Session-Id header is required; send initialize"))
         }
-        if let refusal = checkVersionHeader(request) { return refusal }
+        if let refusal = checkVersionHeader(request) { return .now(refusal) }
         guard let live = await lookup(sessionID, user: user) else {
-            return Self.failure(.notFound, .invalidRequest("session not found; send initialize again"))
+            return Self.refused(.notFound, .invalidRequest("session not found; send initialize again"))
         }
         switch body {
         case .batch(let items):
-            return await batch(items, live: live)
+            return .now(await batch(items, live: live))
         case .single(let message):
             if case .request(let id, "tools/call", let params) = message, wantsStream(params) {
-                return stream(message, id: id, live: live)
+                return .now(stream(message, id: id, live: live))
             }
             let action = live.receive(message, server: configuration.server)
-            guard let answer = await perform(action, live: live, channel: nil) else {
-                return HTTPResponse(status: .accepted)
+            if case .callTool = action {
+                return .later { [self] in
+                    guard let answer = await perform(action, live: live, channel: nil) else {
+                        return HTTPResponse(status: .accepted)
+                    }
+                    return Self.json(answer)
+                }
             }
-            return Self.json(answer)
+            guard let answer = await perform(action, live: live, channel: nil) else {
+                return .now(HTTPResponse(status: .accepted))
+            }
+            return .now(Self.json(answer))
         }
     }
+
+    /// `failure` as a staged answer.
+    static func refused(_ status: HTTPStatus, _ error: JSONRPCError) -> Staged { .now(failure(status, error)) }
 
     private func initialize(_ body: JSONRPCBody, id: JSONRPCID, user: String) async -> HTTPResponse {
         guard case .single(let message) = body else { return Self.failure(.badRequest, .invalidRequest("no batch")) }

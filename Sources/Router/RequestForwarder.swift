@@ -29,7 +29,19 @@ struct RequestForwarder: Sendable {
     static let wholeBodyLimit = 1 << 20
 
     /// Forwards `request` to object `objectClass`/`objectID` with `props`.
+    ///
+    /// Runs on the pool's event loop (the thread that owns every host connection): the frames
+    /// out and the answer's frames in are handled there, in the same turn that reads them,
+    /// instead of waking a thread of the global executor for each step.
     func forward(
+        _ request: HTTPRequest, objectClass: String, objectID: String, props: [String: String]
+    ) async -> HTTPResponse {
+        await withTaskExecutorPreference(pool.loop) {
+            await forwardOnLoop(request, objectClass: objectClass, objectID: objectID, props: props)
+        }
+    }
+
+    private func forwardOnLoop(
         _ request: HTTPRequest, objectClass: String, objectID: String, props: [String: String]
     ) async -> HTTPResponse {
         let head = ForwardedHead.request(request, objectClass: objectClass, objectID: objectID, props: props)
