@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeHTTP
+import EdgeNet
 import EdgeRuntime
 import Foundation
 
@@ -148,3 +149,8 @@ struct RequestForwarder: Sendable {
         return response
     }
 }
+
+/// The router's `.later` work (forwarding, metrics) only awaits event-loop I/O, so it runs on the
+/// loop of the client's connection: a forwarded call then hops only to the host-connection loop
+/// and back (`RequestForwarder.forward`).
+extension RouterResponder: EventLoopResponder {}
