@@ -208,23 +208,42 @@ extension MCPEndpoint {
         return HTTPResponse(status: .ok)
     }
 
-    /// Whether the `Accept` header admits `type` (`*/*` and `type/*` count).
+    /// Whether the `Accept` header admits `type` (`*/*` and `type/*` count); `type` is lowercase.
+    /// Compares bytes in place: this runs twice for every POST.
     static func accepts(_ request: HTTPRequest, _ type: String) -> Bool {
-        let major = type.split(separator: "/").first.map { "\($0)/*" } ?? ""
+        let wanted = Array(type.utf8)
+        let slash = wanted.firstIndex(of: UInt8(ascii: "/")) ?? wanted.count
         for value in request.headers.values("Accept") {
-            for part in value.split(separator: ",") {
-                let media = part.split(separator: ";").first.map {
-                    String($0).trimmingCharacters(in: " \t").lowercased()
+            for part in value.utf8.split(separator: UInt8(ascii: ",")) {
+                var media = part.prefix { $0 != UInt8(ascii: ";") }
+                while let first = media.first, first == 0x20 || first == 0x09 { media = media.dropFirst() }
+                while let last = media.last, last == 0x20 || last == 0x09 { media = media.dropLast() }
+                if asciiCaseInsensitiveEqual(media, wanted[...]) || media.elementsEqual("*/*".utf8) { return true }
+                if media.count == slash + 2, asciiCaseInsensitiveEqual(media.prefix(slash + 1), wanted[...slash]),
+                    media.last == UInt8(ascii: "*")
+                {
+                    return true
                 }
-                if media == type || media == "*/*" || media == major { return true }
             }
         }
         return false
+    }
+
+    private static func asciiCaseInsensitiveEqual<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in
+            let lx = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
+            let ly = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
+            return lx == ly
+        }
     }
 }
 
 extension String {
     func trimmingCharacters(in set: String) -> String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
+            set.unicodeScalars.contains(first) || set.unicodeScalars.contains(last)
+        else { return self }
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s.removeFirst() }
         while let l = s.last, set.contains(l) { s.removeLast() }

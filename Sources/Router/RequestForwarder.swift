@@ -118,7 +118,7 @@ struct RequestForwarder: Sendable {
             _ = try? await stream.readBody(limit: Self.wholeBodyLimit)
             return HTTPResponse(status: head.status, headers: headers, bytes: [])
         }
-        if let length = head.headers["Content-Length"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+        if let length = head.headers["Content-Length"].flatMap({ Int(Substring($0).trimmingSpaces) }),
             length <= Self.wholeBodyLimit
         {
             do {
