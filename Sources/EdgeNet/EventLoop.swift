@@ -21,10 +21,16 @@ public protocol EventLoopHandler: AnyObject {
 /// hosts) can register on the same loops. Level-triggered epoll keeps handlers simple: a handler
 /// that stops early is called again while data remains.
 ///
-/// `@unchecked Sendable`: `handlers`, `timers` and `scratch` are touched only on the loop's own
-/// thread (every public method that touches them says so); `inbox` is behind a `Mutex`, and the
-/// rest are atomics or set once in `init`.
-public final class EventLoop: @unchecked Sendable {
+/// It is also a `TaskExecutor`: a task that prefers a loop (`Task(executorPreference: loop)`,
+/// `withTaskExecutorPreference(loop)`) runs its code on the loop's thread, so a continuation the
+/// loop resumes (a frame or an answer it read) runs right there, in the same turn, instead of
+/// waking a thread of the global executor and hopping back for the next I/O. Such code shares
+/// the loop's thread and must not block it.
+///
+/// `@unchecked Sendable`: `handlers`, `timers`, `local` and `tails` are touched only on the
+/// loop's own thread (every public method that touches them says so); `inbox` is behind a
+/// `Mutex`, and the rest are atomics or set once in `init`.
+public final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Input is ready to read (`EPOLLIN`).
     public static let readable = CSHIMS_EPOLLIN
     /// Output space is free (`EPOLLOUT`).
@@ -43,6 +49,10 @@ public final class EventLoop: @unchecked Sendable {
     private var handlers: [(any EventLoopHandler)?] = []
     private var timers = TimerQueue()
     private let inbox = Mutex<Inbox>(Inbox())
+    /// Work queued from the loop's own thread: no lock, no wake-up needed.
+    private var local: [Item] = []
+    /// Actions to run once the current turn's events and work are done (`atTurnEnd`).
+    private var tails: [() -> Void] = []
     private let threadID = Atomic<UInt>(0)
     private let stopping = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
@@ -81,9 +91,16 @@ public final class EventLoop: @unchecked Sendable {
     /// True when called on this loop's thread.
     public var inLoop: Bool { threadID.load(ordering: .acquiring) == UInt(pthread_self()) }
 
+    /// One piece of queued work: a closure, or a job of a task that prefers this loop. Both
+    /// kinds share one queue so they run in the order they were queued.
+    private enum Item {
+        case work(@Sendable () -> Void)
+        case job(UnownedJob)
+    }
+
     /// Work sent from other threads, and whether the loop has finished for good.
     private struct Inbox {
-        var work: [@Sendable () -> Void] = []
+        var work: [Item] = []
         var closed = false
     }
 
@@ -92,9 +109,28 @@ public final class EventLoop: @unchecked Sendable {
     /// that waits for the work can stop waiting.
     @discardableResult
     public func execute(_ work: @escaping @Sendable () -> Void) -> Bool {
+        submit(.work(work))
+    }
+
+    /// Runs a job of a task that prefers this loop, on the loop's thread (`TaskExecutor`). After
+    /// the loop stopped for good the job runs on a fresh thread instead, so the task still ends.
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        if !submit(.job(job)) {
+            let executor = asUnownedTaskExecutor()
+            let thread = Thread { job.runSynchronously(on: executor) }
+            thread.start()
+        }
+    }
+
+    private func submit(_ item: Item) -> Bool {
+        if inLoop && !stopping.load(ordering: .relaxed) {
+            local.append(item)
+            return true
+        }
         let (accepted, wasEmpty) = inbox.withLock { inbox -> (Bool, Bool) in
             if inbox.closed { return (false, false) }
-            inbox.work.append(work)
+            inbox.work.append(item)
             return (true, inbox.work.count == 1)
         }
         if !accepted { return false }
@@ -103,6 +139,13 @@ public final class EventLoop: @unchecked Sendable {
             _ = withUnsafeBytes(of: &one) { write(wakeFD, $0.baseAddress, 8) }
         }
         return true
+    }
+
+    /// Runs `action` once the loop has handled this turn's ready descriptors and queued work,
+    /// before it waits again: a connection that produced several frames in one turn writes them
+    /// with one system call. Loop thread only.
+    public func atTurnEnd(_ action: @escaping () -> Void) {
+        tails.append(action)
     }
 
     /// Asks the loop to stop after the current iteration; safe from any thread.
@@ -164,7 +207,7 @@ public final class EventLoop: @unchecked Sendable {
                 let now = MonotonicClock.now()
                 timeout = next <= now ? 0 : Int32(min((next - now + 999_999) / 1_000_000, 60_000))
             }
-            if inbox.withLock({ !$0.work.isEmpty }) { timeout = 0 }
+            if !local.isEmpty || inbox.withLock({ !$0.work.isEmpty }) { timeout = 0 }
             let count = events.withUnsafeMutableBufferPointer {
                 cshims_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
             }
@@ -184,20 +227,51 @@ public final class EventLoop: @unchecked Sendable {
             if timers.count > 0 {
                 for action in timers.expired(now: MonotonicClock.now()) { action() }
             }
-            let work = inbox.withLock { inbox -> [@Sendable () -> Void] in
+            runQueuedWork()
+        }
+        // Work that arrived before the door closed still runs, here, on the loop's thread.
+        let remaining = inbox.withLock { inbox -> [Item] in
+            inbox.closed = true
+            return inbox.work
+        }
+        for item in local + remaining { run(item) }
+        local = []
+        runTails()
+        exited.signal()
+    }
+
+    /// Runs the work queued so far, then what that work queued in turn, for a few rounds (a
+    /// task resumed here usually queues its next step at once), then the turn-end actions.
+    private func runQueuedWork() {
+        for _ in 0..<8 {
+            var work = inbox.withLock { inbox -> [Item] in
                 if inbox.work.isEmpty { return [] }
                 let taken = inbox.work
                 inbox.work.removeAll(keepingCapacity: true)
                 return taken
             }
-            for item in work { item() }
+            if !local.isEmpty {
+                work = local + work
+                local.removeAll(keepingCapacity: true)
+            }
+            if work.isEmpty { break }
+            for item in work { run(item) }
         }
-        // Work that arrived before the door closed still runs, here, on the loop's thread.
-        let remaining = inbox.withLock { inbox -> [@Sendable () -> Void] in
-            inbox.closed = true
-            return inbox.work
+        runTails()
+    }
+
+    private func runTails() {
+        while !tails.isEmpty {
+            let actions = tails
+            tails.removeAll(keepingCapacity: true)
+            for action in actions { action() }
         }
-        for item in remaining { item() }
-        exited.signal()
+    }
+
+    private func run(_ item: Item) {
+        switch item {
+        case .work(let work): work()
+        case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
+        }
     }
 }

@@ -42,6 +42,19 @@ extension HTTPConnection {
         case .now(let response):
             send(response, isHead: isHead)
         case .later(let work):
+            if context.laterOnLoop {
+                // The responder asked for its work on this loop: it starts here with no hop,
+                // and its answer is written in the same turn it arrives.
+                Task(executorPreference: loop) { [self] in
+                    let response = await work()
+                    if loop.inLoop {
+                        self.finishLater(response, isHead: isHead)
+                    } else {
+                        loop.execute { self.finishLater(response, isHead: isHead) }
+                    }
+                }
+                return
+            }
             Task {
                 let response = await work()
                 loop.execute { self.finishLater(response, isHead: isHead) }

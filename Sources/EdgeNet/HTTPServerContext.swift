@@ -26,10 +26,13 @@ final class HTTPServerContext: Sendable {
     let queuedOutputBytes = Atomic<Int>(0)
     /// Connections accepted since start.
     let acceptedConnections = Atomic<Int>(0)
+    /// The responder is an `EventLoopResponder`: `.later` work runs on the connection's loop.
+    let laterOnLoop: Bool
 
     init(configuration: HTTPServer.Configuration, responder: any HTTPResponder, logger: Logger) throws {
         self.configuration = configuration
         self.responder = responder
+        laterOnLoop = responder is any EventLoopResponder
         self.logger = logger
         tls = try configuration.tls.map { try TLSContext($0) }
         headerTimeout = MonotonicClock.nanoseconds(configuration.headerTimeout)
@@ -38,3 +41,11 @@ final class HTTPServerContext: Sendable {
         handshakeTimeout = MonotonicClock.nanoseconds(configuration.handshakeTimeout)
     }
 }
+
+/// A responder whose `.later` work may run on the event loop of the connection it answers,
+/// rather than on the global executor: the work starts without a thread hop, its awaits resume
+/// on the loop, and its answer is written in the same turn. For responders whose work mostly
+/// waits on other event-loop I/O (the router forwarding to a session host). The work shares the
+/// loop's thread with every connection on it, so it must never block (no synchronous I/O,
+/// semaphores or sleeps) and should not compute for long.
+public protocol EventLoopResponder: HTTPResponder {}

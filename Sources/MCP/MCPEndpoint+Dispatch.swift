@@ -52,7 +52,7 @@ extension MCPEndpoint {
         }
         let context = makeContext(live: live, progressToken: progressToken, channel: channel)
         let output = tool.output
-        let task = Task<JSONRPCMessage, Never> {
+        let task = Task<JSONRPCMessage, Never>(executorPreference: configuration.executor) {
             do {
                 let result = try await tool.handler(validated, context)
                 if Task.isCancelled {

@@ -6,51 +6,70 @@ extension MCPEndpoint {
     static let knownMethods: Set<String> = ["initialize", "ping", "tools/list", "tools/call", "logging/setLevel"]
 
     func streamablePost(_ request: HTTPRequest) async -> HTTPResponse {
+        switch await stagePost(request) {
+        case .now(let response): return response
+        case .later(let answer): return await answer()
+        }
+    }
+
+    /// A POST to `/mcp` up to the point where only a JSON `tools/call`'s tool is left to run.
+    func stagePost(_ request: HTTPRequest) async -> Staged {
         let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
-            return Self.failure(
+            return Self.refused(
                 HTTPStatus(415), .invalidRequest("Content-Type must be application/json, received \(contentType)"))
         }
         guard Self.accepts(request, "application/json"), Self.accepts(request, "text/event-stream") else {
-            return Self.failure(
+            return Self.refused(
                 HTTPStatus(406), .invalidRequest("Accept must list both application/json and text/event-stream"))
         }
         let body: JSONRPCBody
         do {
             body = try JSONRPCMessage.decodeBody(request.body)
         } catch {
-            return Self.failure(.badRequest, error)
+            return Self.refused(.badRequest, error)
         }
         let user = configuration.user(request)
         if case .single(.request(let id, "initialize", _)) = body {
-            return await initialize(body, id: id, user: user)
+            return .now(await initialize(body, id: id, user: user))
         }
         guard let sessionID = request.headers["Mcp-Session-Id"] else {
             if case .single(.request(let id, let method, _)) = body, !Self.knownMethods.contains(method) {
                 // A 2026-07-28 client's `server/discover` lands here: plain -32601 lets it
                 // fall back to `initialize` (MCP spec 2026-07-28, basic/versioning).
-                return Self.failure(.badRequest, .methodNotFound(method, id: id))
+                return Self.refused(.badRequest, .methodNotFound(method, id: id))
             }
-            return Self.failure(.badRequest, .invalidRequest("the Mcp-Session-Id header is required; send initialize"))
+            return Self.refused(.badRequest, .invalidRequest("the Mcp-Session-Id header is required; send initialize"))
         }
-        if let refusal = checkVersionHeader(request) { return refusal }
+        if let refusal = checkVersionHeader(request) { return .now(refusal) }
         guard let live = await lookup(sessionID, user: user) else {
-            return Self.failure(.notFound, .invalidRequest("session not found; send initialize again"))
+            return Self.refused(.notFound, .invalidRequest("session not found; send initialize again"))
         }
         switch body {
         case .batch(let items):
-            return await batch(items, live: live)
+            return .now(await batch(items, live: live))
         case .single(let message):
             if case .request(let id, "tools/call", let params) = message, wantsStream(params) {
-                return stream(message, id: id, live: live)
+                return .now(stream(message, id: id, live: live))
             }
             let action = live.receive(message, server: configuration.server)
-            guard let answer = await perform(action, live: live, channel: nil) else {
-                return HTTPResponse(status: .accepted)
+            if case .callTool = action {
+                return .later { [self] in
+                    guard let answer = await perform(action, live: live, channel: nil) else {
+                        return HTTPResponse(status: .accepted)
+                    }
+                    return Self.json(answer)
+                }
             }
-            return Self.json(answer)
+            guard let answer = await perform(action, live: live, channel: nil) else {
+                return .now(HTTPResponse(status: .accepted))
+            }
+            return .now(Self.json(answer))
         }
     }
+
+    /// `failure` as a staged answer.
+    static func refused(_ status: HTTPStatus, _ error: JSONRPCError) -> Staged { .now(failure(status, error)) }
 
     private func initialize(_ body: JSONRPCBody, id: JSONRPCID, user: String) async -> HTTPResponse {
         guard case .single(let message) = body else { return Self.failure(.badRequest, .invalidRequest("no batch")) }
@@ -189,23 +208,42 @@ extension MCPEndpoint {
         return HTTPResponse(status: .ok)
     }
 
-    /// Whether the `Accept` header admits `type` (`*/*` and `type/*` count).
+    /// Whether the `Accept` header admits `type` (`*/*` and `type/*` count); `type` is lowercase.
+    /// Compares bytes in place: this runs twice for every POST.
     static func accepts(_ request: HTTPRequest, _ type: String) -> Bool {
-        let major = type.split(separator: "/").first.map { "\($0)/*" } ?? ""
+        let wanted = Array(type.utf8)
+        let slash = wanted.firstIndex(of: UInt8(ascii: "/")) ?? wanted.count
         for value in request.headers.values("Accept") {
-            for part in value.split(separator: ",") {
-                let media = part.split(separator: ";").first.map {
-                    String($0).trimmingCharacters(in: " \t").lowercased()
+            for part in value.utf8.split(separator: UInt8(ascii: ",")) {
+                var media = part.prefix { $0 != UInt8(ascii: ";") }
+                while let first = media.first, first == 0x20 || first == 0x09 { media = media.dropFirst() }
+                while let last = media.last, last == 0x20 || last == 0x09 { media = media.dropLast() }
+                if asciiCaseInsensitiveEqual(media, wanted[...]) || media.elementsEqual("*/*".utf8) { return true }
+                if media.count == slash + 2, asciiCaseInsensitiveEqual(media.prefix(slash + 1), wanted[...slash]),
+                    media.last == UInt8(ascii: "*")
+                {
+                    return true
                 }
-                if media == type || media == "*/*" || media == major { return true }
             }
         }
         return false
+    }
+
+    private static func asciiCaseInsensitiveEqual<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in
+            let lx = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
+            let ly = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
+            return lx == ly
+        }
     }
 }
 
 extension String {
     func trimmingCharacters(in set: String) -> String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
+            set.unicodeScalars.contains(first) || set.unicodeScalars.contains(last)
+        else { return self }
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s.removeFirst() }
         while let l = s.last, set.contains(l) { s.removeLast() }

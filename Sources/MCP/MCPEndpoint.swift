@@ -36,6 +36,10 @@ public final class MCPEndpoint: HTTPResponder {
         /// Where store failures are reported; session ids never appear in these lines, since
         /// an id is all a client needs to use a session.
         public var logger: Logger?
+        /// The executor tool calls' tasks prefer (a session host's event loop, so a quick tool
+        /// answers without a thread hop); nil runs them on the global executor. A tool on it
+        /// must not block.
+        public var executor: (any TaskExecutor)?
 
         /// A configuration with development defaults: localhost hosts only, 15 s heartbeats,
         /// 256 replayable events per stream, one anonymous user.
@@ -45,7 +49,7 @@ public final class MCPEndpoint: HTTPResponder {
             heartbeatInterval: Duration = .seconds(15), replayCapacity: Int = 256, retryMilliseconds: Int = 1000,
             user: @escaping @Sendable (HTTPRequest) -> String = { _ in "anonymous" },
             keyPrefix: String = "mcp/session/",
-            maxLiveSessions: Int = 1000, logger: Logger? = nil
+            maxLiveSessions: Int = 1000, logger: Logger? = nil, executor: (any TaskExecutor)? = nil
         ) {
             self.server = server
             self.tools = tools
@@ -59,6 +63,7 @@ public final class MCPEndpoint: HTTPResponder {
             self.keyPrefix = keyPrefix
             self.maxLiveSessions = maxLiveSessions
             self.logger = logger
+            self.executor = executor
         }
     }
 
@@ -73,6 +78,27 @@ public final class MCPEndpoint: HTTPResponder {
     /// Answers every request later (it may wait on the store or a tool).
     public func respond(to request: HTTPRequest) -> HTTPReply {
         .later { await self.handle(request) }
+    }
+
+    /// An answer now, or the part of it that may run later (see `stage(_:)`).
+    public enum Staged: Sendable {
+        /// The whole answer.
+        case now(HTTPResponse)
+        /// Every check passed and the session took the message; awaiting this runs the call
+        /// and gives the answer (always a 200 JSON-RPC response).
+        case later(@Sendable () async -> HTTPResponse)
+    }
+
+    /// Answers `request` like `handle(_:)`, except that a single JSON `tools/call` POST to `/mcp`
+    /// stops once it is accepted: Host, Origin, media types, session, protocol version and the
+    /// session's state machine have all judged it, in this call, and only running the tool is
+    /// left (`.later`). A caller that must keep requests in order (a durable object's mailbox)
+    /// stages in order and runs the tool outside, so a cancellation or an elicitation answer for
+    /// a long call is not queued behind it.
+    public func stage(_ request: HTTPRequest) async -> Staged {
+        guard request.path == "/mcp", request.method == .post else { return .now(await handle(request)) }
+        if let refusal = checkHostAndOrigin(request) { return .now(refusal) }
+        return await stagePost(request)
     }
 
     /// Answers one request to `/sse`, `/messages` or `/mcp`.

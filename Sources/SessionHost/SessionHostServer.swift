@@ -84,13 +84,16 @@ public final class SessionHostServer: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger.with([("host", .string(configuration.hostID))])
+        let loop = try EventLoop(name: "host-\(configuration.hostNumber)-loop")
+        self.loop = loop
+        // Objects run their events on the loop that reads the router's streams: an event and
+        // its answer cross no thread (see `serve`).
         objects = ObjectHost(
             configuration: ObjectHost.Configuration(
                 hostID: configuration.hostID, namespace: configuration.namespace,
                 idleTimeoutMilliseconds: Self.milliseconds(configuration.idleTimeout),
-                leaseTTLMilliseconds: Self.milliseconds(configuration.leaseTTL)),
+                leaseTTLMilliseconds: Self.milliseconds(configuration.leaseTTL), executor: loop),
             registry: registry, kv: kv ?? KVClient(socketPath: configuration.kvSocketPath))
-        loop = try EventLoop(name: "host-\(configuration.hostNumber)-loop")
     }
 
     /// Starts the loop, listens on the socket (refusing one a live process answers on) and starts

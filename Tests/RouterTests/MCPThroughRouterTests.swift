@@ -34,6 +34,21 @@ import Testing
         #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"echo","arguments":\#(arguments)}}"#
     }
 
+    /// The host waits for a JSON call's deferred answer and sends it with its length, so the
+    /// client gets a plain JSON response (not chunks) and never the host's internal marker.
+    @Test func aJSONToolCallAnswersWholeWithItsLength() async throws {
+        let world = try await RuntimeWorld(hosts: [1, 2])
+        defer { world.cleanUp() }
+        let session = try await Self.initialize(world)
+        let answer = try await Self.post(world, Self.echo(3, #"{"message":"whole"}"#), session: session)
+        let head = answer.body.components(separatedBy: "\r\n\r\n").first?.lowercased() ?? ""
+        #expect(answer.status == 200, "\(answer.body)\n\(world.logs)")
+        #expect(head.contains("content-length:") && !head.contains("transfer-encoding"), "\(answer.body)")
+        #expect(!head.contains("x-session-host-whole-body"), "\(answer.body)")
+        #expect(answer.body.contains(#""message":"whole""#), "\(answer.body)")
+        await world.stop()
+    }
+
     @Test func aSlowJSONToolCallIsCancelledByANotificationThatReachesTheObjectWhileItRuns() async throws {
         let world = try await RuntimeWorld(hosts: [1, 2])
         defer { world.cleanUp() }

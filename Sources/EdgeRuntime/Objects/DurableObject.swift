@@ -41,13 +41,21 @@ public struct ObjectContext: Sendable {
     public let storage: ObjectStorage
     /// The host running the object (`host-<N>`), for logs.
     public let hostID: String
+    /// The executor the host runs the object's events on (its event loop), or nil for the
+    /// global one: a task the object starts for work of its own (a tool call) may prefer it,
+    /// so its awaits resume there without a thread hop. Work on it must never block.
+    public let executor: (any TaskExecutor)?
 
     /// Makes a context from its parts.
-    public init(address: ObjectAddress, props: [String: String], storage: ObjectStorage, hostID: String) {
+    public init(
+        address: ObjectAddress, props: [String: String], storage: ObjectStorage, hostID: String,
+        executor: (any TaskExecutor)? = nil
+    ) {
         self.address = address
         self.props = props
         self.storage = storage
         self.hostID = hostID
+        self.executor = executor
     }
 }
 

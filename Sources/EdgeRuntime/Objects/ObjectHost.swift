@@ -29,16 +29,21 @@ public final class ObjectHost: Sendable {
         public var idleTimeoutMilliseconds: Int64
         /// How long a lease lasts without renewal.
         public var leaseTTLMilliseconds: Int64
+        /// Where each object's mailbox runs its events (the session host passes its event loop,
+        /// so an event read from the router's connection runs on that thread with no hop); nil
+        /// runs them on the global executor. Objects on it must not block.
+        public var executor: (any TaskExecutor)?
 
         /// A configuration; defaults follow the seed and DESIGN.md.
         public init(
             hostID: String, namespace: String = "OBJECTS", idleTimeoutMilliseconds: Int64 = 600_000,
-            leaseTTLMilliseconds: Int64 = 3000
+            leaseTTLMilliseconds: Int64 = 3000, executor: (any TaskExecutor)? = nil
         ) {
             self.hostID = hostID
             self.namespace = namespace
             self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
             self.leaseTTLMilliseconds = leaseTTLMilliseconds
+            self.executor = executor
         }
     }
 
@@ -140,7 +145,9 @@ public final class ObjectHost: Sendable {
             _ = mailbox.enqueue(job)
             let previous = s.draining[address]?.task
             var entry = Entry(mailbox: mailbox, pending: 1, lastActivity: clock.nowMilliseconds())
-            entry.task = Task { await self.run(mailbox, props: props, after: previous) }
+            entry.task = Task(executorPreference: configuration.executor) {
+                await self.run(mailbox, props: props, after: previous)
+            }
             s.entries[address] = entry
             return nil
         }
@@ -195,7 +202,9 @@ public final class ObjectHost: Sendable {
         let object = try registry.make(address.className)
         let lease = try await leases.acquire(address, presumedDead: state.withLock { $0.presumedDead })
         let storage = ObjectStorage(lease: lease, kv: kv, namespace: configuration.namespace, clock: clock)
-        let context = ObjectContext(address: address, props: props, storage: storage, hostID: configuration.hostID)
+        let context = ObjectContext(
+            address: address, props: props, storage: storage, hostID: configuration.hostID,
+            executor: configuration.executor)
         do {
             try await object.initialize(context: context)
         } catch {

@@ -83,7 +83,8 @@ extension RuntimeConnection {
         }
     }
 
-    /// Encodes `frames` onto the write queue and writes what the socket takes now.
+    /// Encodes `frames` onto the write queue; the queue is written at the end of the loop's turn,
+    /// so every frame this turn produced (for every stream) leaves in one system call.
     func enqueue(_ frames: [RuntimeFrame]) {
         guard !frames.isEmpty, !isClosed else { return }
         for frame in frames {
@@ -97,7 +98,12 @@ extension RuntimeConnection {
                 streams.removeValue(forKey: id)?.fail(RuntimeTransportError(.frameTooLarge, message))
             }
         }
-        flushOutput()
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        loop.atTurnEnd { [self] in
+            flushScheduled = false
+            if !isClosed { flushOutput() }
+        }
     }
 
     /// Writes the queue until it is empty or the socket is full (then waits for `writable`).
@@ -176,6 +182,24 @@ extension RuntimeConnection {
         streams[id] = stream
         enqueue(frames)
         return .success(stream)
+    }
+
+    /// Opens a stream with `body` and its end queued in the same turn (`send(_:body:flags:)`).
+    func loopSend(
+        _ head: RuntimeRequestHead, body: [UInt8], flags: RuntimeFrameFlags
+    ) -> Result<RuntimeStream, RuntimeTransportError> {
+        let opened = loopOpen(head, flags: flags)
+        guard case .success(let stream) = opened else { return opened }
+        if !body.isEmpty { enqueue(state.sendBody(body, on: stream.id)) }
+        loopFinish(stream.id)
+        return opened
+    }
+
+    /// Sends a whole answer: head, `body` (under the watermark) and end, in one turn.
+    func loopSendWhole(_ head: RuntimeResponseHead, body: [UInt8], on id: UInt32) {
+        enqueue(state.sendHead(head, on: id))
+        if !body.isEmpty { enqueue(state.sendBody(body, on: id)) }
+        loopFinish(id)
     }
 
     func loopPing(timeout: Duration, _ waiter: CheckedContinuation<Duration?, Never>) {

@@ -81,6 +81,7 @@ public final class RuntimeConnection: EventLoopHandler, @unchecked Sendable {
     var output: [UInt8] = []
     var outputOffset = 0
     var watchingWritable = false
+    var flushScheduled = false
     var blockedWriters: [UInt32: [CheckedContinuation<Bool, Never>]] = [:]
     var pings:
         [UInt64: (started: ContinuousClock.Instant, waiter: CheckedContinuation<Duration?, Never>, timer: UInt64)] =
@@ -141,6 +142,7 @@ public final class RuntimeConnection: EventLoopHandler, @unchecked Sendable {
     public func openStream(
         _ head: RuntimeRequestHead, flags: RuntimeFrameFlags = []
     ) async throws(RuntimeTransportError) -> RuntimeStream {
+        if loop.inLoop { return try loopOpen(head, flags: flags).get() }
         let result = await withCheckedContinuation {
             (done: CheckedContinuation<Result<RuntimeStream, RuntimeTransportError>, Never>) in
             let queued = loop.execute { done.resume(returning: self.loopOpen(head, flags: flags)) }
@@ -150,13 +152,25 @@ public final class RuntimeConnection: EventLoopHandler, @unchecked Sendable {
     }
 
     /// Router: opens a stream, sends the whole request `body` and ends the request half.
+    ///
+    /// A body under the write watermark goes with the head and the end in one turn of the loop,
+    /// so the three frames leave in one write; a task already on the loop pays no hop at all.
     public func send(
         _ head: RuntimeRequestHead, body: [UInt8], flags: RuntimeFrameFlags = []
     ) async throws(RuntimeTransportError) -> RuntimeStream {
-        let stream = try await openStream(head, flags: flags)
-        if !body.isEmpty { await stream.write(body) }
-        stream.finish()
-        return stream
+        guard body.count <= configuration.streamWriteWatermark else {
+            let stream = try await openStream(head, flags: flags)
+            await stream.write(body)
+            stream.finish()
+            return stream
+        }
+        if loop.inLoop { return try loopSend(head, body: body, flags: flags).get() }
+        let result = await withCheckedContinuation {
+            (done: CheckedContinuation<Result<RuntimeStream, RuntimeTransportError>, Never>) in
+            let queued = loop.execute { done.resume(returning: self.loopSend(head, body: body, flags: flags)) }
+            if !queued { done.resume(returning: .failure(Self.closedError)) }
+        }
+        return try result.get()
     }
 
     /// Sends a ping and returns the round trip, or nil when no pong came within `timeout` or the
@@ -187,9 +201,15 @@ public final class RuntimeConnection: EventLoopHandler, @unchecked Sendable {
 
     static let closedError = RuntimeTransportError(.connectionClosed, "the runtime connection is closed")
 
-    /// Runs `work` on the loop unless the loop has stopped.
+    /// Runs `work` on the loop unless the loop has stopped: right now when the caller already is
+    /// on the loop's thread (a task that prefers the loop), so its steps keep their order with
+    /// the direct calls `write` and `send` make there, and cost no queueing.
     func onLoop(_ work: @escaping @Sendable (RuntimeConnection) -> Void) {
-        loop.execute { work(self) }
+        if loop.inLoop {
+            work(self)
+        } else {
+            loop.execute { work(self) }
+        }
     }
 
     /// Reports `count` consumed bytes of `streamID` so credit flows back to the sender.

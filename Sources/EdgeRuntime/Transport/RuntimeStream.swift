@@ -143,12 +143,26 @@ public final class RuntimeStream: Sendable {
         connection.onLoop { $0.loopSendHead(head, on: self.id) }
     }
 
+    /// Host: sends a whole answer, the head, `body` and the end, in one turn of the loop (one
+    /// write for all three frames) when the body is under the write watermark; a larger body
+    /// goes through `write(_:)` and its back-pressure.
+    public func sendWhole(_ head: RuntimeResponseHead, body: [UInt8]) async {
+        guard body.count <= connection.configuration.streamWriteWatermark else {
+            sendHead(head)
+            if !body.isEmpty { await write(body) }
+            finish()
+            return
+        }
+        connection.onLoop { $0.loopSendWhole(head, body: body, on: self.id) }
+    }
+
     /// Sends body bytes; suspends while this stream's unsent bytes exceed the watermark (the peer
     /// has not granted credit). Returns false when the stream or connection is gone.
     @discardableResult
     public func write(_ bytes: [UInt8]) async -> Bool {
         if isClosed { return false }
         return await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            if connection.loop.inLoop { return connection.loopWrite(bytes, on: id, done) }
             let queued = connection.loop.execute { self.connection.loopWrite(bytes, on: self.id, done) }
             if !queued { done.resume(returning: false) }
         }
