@@ -134,28 +134,13 @@ extension MCPEndpoint {
     }
 
     private func batch(_ items: [Result<JSONRPCMessage, JSONRPCError>], live: LiveSession) async -> HTTPResponse {
-        guard live.session.version.allowsBatches else {
-            return Self.failure(
-                .badRequest,
-                .invalidRequest(
-                    "batches are allowed only in protocol 2025-03-26; this session uses \(live.session.version)"))
+        switch await answerBatch(items, live: live, channel: nil) {
+        case .failure(let refusal): return Self.failure(.badRequest, refusal)
+        case .success(let answers) where answers.isEmpty: return HTTPResponse(status: .accepted)
+        case .success(let answers):
+            return HTTPResponse(
+                status: .ok, headers: ["Content-Type": "application/json"], bytes: JSONValue.array(answers).jsonBytes)
         }
-        var answers: [JSONValue] = []
-        for item in items {
-            switch item {
-            case .failure(let error): answers.append(error.response.json)
-            case .success(let message):
-                if message.method == "initialize", case .request(let id, _, _) = message {
-                    answers.append(JSONRPCError.invalidRequest("initialize cannot be batched", id: id).response.json)
-                    continue
-                }
-                let action = live.receive(message, server: configuration.server)
-                if let answer = await perform(action, live: live, channel: nil) { answers.append(answer.json) }
-            }
-        }
-        if answers.isEmpty { return HTTPResponse(status: .accepted) }
-        return HTTPResponse(
-            status: .ok, headers: ["Content-Type": "application/json"], bytes: JSONValue.array(answers).jsonBytes)
     }
 
     func streamableGet(_ request: HTTPRequest) async -> HTTPResponse {

@@ -113,29 +113,11 @@ public final class StdioServer: Sendable {
     /// A batch (JSON-RPC 2.0 §6) is allowed only in protocol 2025-03-26, as on Streamable HTTP;
     /// its elements run in order and their answers go out as one array.
     private func batch(_ items: [Result<JSONRPCMessage, JSONRPCError>]) async {
-        guard live.session.version.allowsBatches else {
-            output.publish(
-                JSONRPCError.invalidRequest(
-                    "batches are allowed only in protocol 2025-03-26; this session uses \(live.session.version)"
-                ).response)
-            return
+        switch await endpoint.answerBatch(items, live: live, channel: output) {
+        case .failure(let refusal): output.publish(refusal.response)
+        case .success(let answers) where answers.isEmpty: break
+        case .success(let answers): output.write(JSONValue.array(answers).jsonBytes)
         }
-        var answers: [JSONValue] = []
-        for item in items {
-            switch item {
-            case .failure(let error): answers.append(error.response.json)
-            case .success(let message):
-                if message.method == "initialize", case .request(let id, _, _) = message {
-                    answers.append(JSONRPCError.invalidRequest("initialize cannot be batched", id: id).response.json)
-                    continue
-                }
-                let action = live.receive(message, server: configuration.server)
-                if let answer = await endpoint.perform(action, live: live, channel: output) {
-                    answers.append(answer.json)
-                }
-            }
-        }
-        if !answers.isEmpty { output.write(JSONValue.array(answers).jsonBytes) }
     }
 
     private func start(_ action: MCPSession.Action) {
