@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -102,9 +103,24 @@ public final class ChildProcess: @unchecked Sendable {
     deinit { if process.isRunning { stop() } }
 }
 
+/// The ports `freePort()` handed out in this test process, so it never gives the same one twice.
+/// Test plumbing: one per process, behind a lock.
+private let handedOutPorts = Mutex<Set<Int>>([])
+
 extension TestSupport {
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and released), and
+    /// never one this process was given before: the kernel may hand the same free port to two
+    /// calls in a row, and a test that asked for two ports (router and sandbox) then has both
+    /// processes fight over one.
     public static func freePort() -> Int {
+        for _ in 0..<100 {
+            let port = kernelFreePort()
+            if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        return kernelFreePort()
+    }
+
+    private static func kernelFreePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
