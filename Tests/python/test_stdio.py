@@ -24,6 +24,7 @@ from mcp import Client, types
 from mcp.client.stdio import StdioServerParameters
 
 from test_sandbox_support import FormReader, NO_REDIRECTS, Sandbox
+from oauth_support import free_port
 
 KEY = "python-stdio-test-key-0123456789abcdef-0"
 
@@ -95,9 +96,7 @@ async def test_stdio_client_answers_an_elicitation(binary, world):
 
 
 def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 def _login(binary, config, sandbox, port):
