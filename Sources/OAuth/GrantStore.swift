@@ -120,15 +120,27 @@ public final class GrantStore: Sendable {
     // MARK: Access tokens
 
     /// The props of a live access token: known, unexpired, and its grant not revoked.
+    ///
+    /// The token names its grant (`<grantId>.<secret>`), so the token record and the grant record
+    /// are read at once: one KV round trip per MCP request rather than two in a row.
     public func authenticate(accessToken token: String) async throws(AuthError) -> GrantProps {
-        guard OpaqueToken.grantId(of: token) != nil, let entry = try await get("access:" + OpaqueToken.hash(token)),
-            let json = try? JSONValue.parse(entry.value), let props = GrantProps(json: json),
-            let expires = json["expires_at"]?.intValue
+        guard let grantId = OpaqueToken.grantId(of: token) else {
+            throw AuthError(.invalidToken, "the access token is unknown or malformed; authorize again.")
+        }
+        async let accessRead = kv.get(namespace: namespace, key: "access:" + OpaqueToken.hash(token))
+        async let grantRead = kv.get(namespace: namespace, key: "grant:" + grantId)
+        let entry: KVEntry?
+        let grant: KVEntry?
+        do {
+            (entry, grant) = try await (accessRead, grantRead)
+        } catch { throw Self.storage(error) }
+        guard let entry, let json = try? JSONValue.parse(entry.value), let props = GrantProps(json: json),
+            props.grantId == grantId, let expires = json["expires_at"]?.intValue
         else { throw AuthError(.invalidToken, "the access token is unknown or malformed; authorize again.") }
         guard Int64(expires) > clock() else {
             throw AuthError(.invalidToken, "the access token expired; refresh it or authorize again.")
         }
-        guard try await get("grant:" + props.grantId) != nil else {
+        guard grant != nil else {
             throw AuthError(.invalidToken, "the access token was revoked; authorize again.")
         }
         return props
