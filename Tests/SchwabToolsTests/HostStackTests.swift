@@ -31,6 +31,7 @@ struct HostStackTests {
         let listed = try await stack.rpc(#"{"jsonrpc":"2.0","id":6,"method":"tools/list"}"#, session: session)
         let names = listed["result"]?["tools"]?.items.compactMap { $0["name"]?.stringValue } ?? []
         #expect(names.contains("getPriceHistory") && !names.contains("placeOrder"))
+        #expect(names.contains("echo"), "the diagnostic echo is listed outside production")
         for text in [before.jsonText, after.jsonText, accounts.jsonText, quotes.jsonText, stack.child.stderrText] {
             #expect(!numbers.contains { text.contains($0) })
         }
@@ -49,10 +50,17 @@ struct HostStackTests {
         #expect(status["structuredContent"]?["extra"]?["schwab"]?["cache"]?["enabled"] == true)
     }
 
-    @Test("SCHWAB_CACHE = \"off\" in [vars] turns each user's cache off")
+    @Test("SCHWAB_CACHE = \"off\" in [vars] turns each user's cache off; production lists no echo")
     func cacheOff() async throws {
-        let stack = try await LocalStack.start(vars: #"SCHWAB_CACHE = "off""#)
+        let stack = try await LocalStack.start(
+            vars: """
+                SCHWAB_CACHE = "off"
+                ENVIRONMENT = "production"
+                """)
         let session = try await stack.initialize()
+        let listed = try await stack.rpc(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#, session: session)
+        let names = listed["result"]?["tools"]?.items.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(names.contains("getQuotes") && !names.contains("echo"), "\(names)")
         _ = try await stack.storeLocalTokens()
         for id in 2...3 { _ = try await stack.call(session, id, "getQuotes", #"{"symbols":["AAPL"]}"#) }
         let status = try await stack.call(session, 4, "status")

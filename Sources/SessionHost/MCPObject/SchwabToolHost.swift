@@ -26,6 +26,9 @@ public struct SchwabToolHost: Sendable {
     /// Whether `SCHWAB_CLIENT_ID` and `SCHWAB_CLIENT_SECRET` are set: without them stored access
     /// tokens work until they expire (30 minutes) but cannot be refreshed.
     public let canRefresh: Bool
+    /// Whether the diagnostic `echo` tool is listed: everywhere but `ENVIRONMENT = "production"`,
+    /// where an assistant should see only the Schwab tools.
+    public let listsDiagnostics: Bool
     /// How each user's client retries and caches (`SCHWAB_CACHE = "off"` in `[vars]` turns the
     /// cache off, for comparisons).
     public let clientOptions: SchwabClient.Options
@@ -49,6 +52,7 @@ public struct SchwabToolHost: Sendable {
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) throws(TradingSettingsError) {
         trading = try TradingSettings(config: config.vars)
+        listsDiagnostics = config.vars.environment != "production"
         clientOptions = SchwabClient.Options(vars: config.vars.extra)
         canRefresh = secrets.hasSchwabCredentials
         let base = secrets.apiBaseURL.flatMap { $0.isEmpty ? nil : $0 } ?? OAuthSetup.defaultAPIBase
@@ -89,7 +93,8 @@ public struct SchwabToolHost: Sendable {
         return { identity, server in host.tools(for: identity, server: server) }
     }
 
-    /// One object's tools: the Schwab toolbox for its user, then the built-in `echo`.
+    /// One object's tools: the Schwab toolbox for its user, then the built-in `echo` outside
+    /// production.
     public func tools(for identity: MCPObjectIdentity, server: MCPServerInfo) -> [ToolDeclaration] {
         let client = SchwabClient(
             apiBase: apiBase, upstream: upstream, tokens: accessTokens(for: identity), logger: logger,
@@ -97,7 +102,7 @@ public struct SchwabToolHost: Sendable {
         let env = SchwabToolEnvironment(
             client: client, accounts: AccountDirectory(client: client), userKey: identity.userId, kv: kv,
             namespace: namespace, trading: trading, logger: logger, onSignInExpired: signInExpired(for: identity))
-        return SchwabToolbox.tools(env, server: server) + [BuiltinTools.echo]
+        return SchwabToolbox.tools(env, server: server) + (listsDiagnostics ? [BuiltinTools.echo] : [])
     }
 
     /// Where `identity`'s Schwab access tokens come from: KV through the token manager, keyed
