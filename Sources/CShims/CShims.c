@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 int cshims_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -82,6 +83,33 @@ int cshims_unix_address(const char *path, struct sockaddr_un *address) {
     address->sun_family = AF_UNIX;
     memcpy(address->sun_path, path, length + 1);
     return 0;
+}
+
+int cshims_unix_connect(const char *path, int extra_flags) {
+    struct sockaddr_un address;
+    if (cshims_unix_address(path, &address) != 0) return -ENAMETOOLONG;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | extra_flags, 0);
+    if (fd < 0) return -errno;
+    if (connect(fd, (const struct sockaddr *)&address, sizeof address) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
+}
+
+int cshims_unix_listen(const char *path, int backlog) {
+    struct sockaddr_un address;
+    if (cshims_unix_address(path, &address) != 0) return -ENAMETOOLONG;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (bind(fd, (const struct sockaddr *)&address, sizeof address) != 0 || chmod(path, 0600) != 0
+        || listen(fd, backlog) != 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
 }
 
 int cshims_errno(void) { return errno; }

@@ -15,7 +15,7 @@ enum UnixSocket {
     /// Binds and listens on `path` with permissions 0600 (owner only), replacing a stale socket
     /// file left by a crashed service but refusing to steal one a live service still answers on.
     static func listen(path: String, backlog: Int32 = 128) throws(KVError) -> Int32 {
-        var address = try socketAddress(path)
+        try checkLength(path)
         var status = stat()
         if lstat(path, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFSOCK else {
@@ -27,36 +27,17 @@ enum UnixSocket {
             }
             unlink(path)
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw error("cannot create a socket for", path) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        // Permissions are set between bind and listen: no client can connect before listen(2).
-        guard bound == 0, chmod(path, 0o600) == 0, Glibc.listen(fd, backlog) == 0 else {
-            let failure = error("cannot listen on", path)
-            close(fd)
-            throw failure
-        }
+        let fd = cshims_unix_listen(path, backlog)
+        guard fd >= 0 else { throw KVError(.unavailable, "cannot listen on \(path): \(describe(-fd))") }
         return fd
     }
 
     /// Connects to the socket at `path`; fails at once when nothing listens there.
     static func connect(path: String) throws(KVError) -> Int32 {
-        var address = try socketAddress(path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw error("cannot create a socket for", path) }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard rc == 0 else {
-            let code = errno
-            close(fd)
-            throw KVError(.unavailable, "KV service is not reachable at \(path): \(describe(code))")
+        try checkLength(path)
+        let fd = cshims_unix_connect(path, 0)
+        guard fd >= 0 else {
+            throw KVError(.unavailable, "KV service is not reachable at \(path): \(describe(-fd))")
         }
         return fd
     }
@@ -87,17 +68,11 @@ enum UnixSocket {
     /// The text of an errno value.
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-    private static func error(_ doing: String, _ path: String) -> KVError {
-        KVError(.unavailable, "\(doing) \(path): \(describe(errno))")
-    }
-
-    private static func socketAddress(_ path: String) throws(KVError) -> sockaddr_un {
-        var address = sockaddr_un()
-        guard cshims_unix_address(path, &address) == 0 else {
+    private static func checkLength(_ path: String) throws(KVError) {
+        guard (1...maximumPathBytes).contains(path.utf8.count) else {
             throw KVError(
                 .invalidArgument,
                 "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(path.utf8.count): \(path)")
         }
-        return address
     }
 }

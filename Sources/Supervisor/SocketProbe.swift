@@ -9,17 +9,10 @@ import CShims
 public enum SocketProbe {
     /// True when a Unix socket at `path` accepts a connection (a stale socket file does not).
     public static func acceptsUnix(path: String) -> Bool {
-        var address = sockaddr_un()
-        guard cshims_unix_address(path, &address) == 0 else { return false }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = cshims_unix_connect(path, 0)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        return rc == 0
+        close(fd)
+        return true
     }
 
     /// True when a TCP port on `host` (an IPv4 or IPv6 literal) accepts a connection. A wildcard

@@ -41,6 +41,16 @@ static const int CSHIMS_UNIX_PATH_MAX = (int)sizeof(((struct sockaddr_un *)0)->s
 /// Returns 0, or -1 when `path` is empty or longer than CSHIMS_UNIX_PATH_MAX bytes.
 int cshims_unix_address(const char *path, struct sockaddr_un *address);
 
+/// Connects a new close-on-exec Unix stream socket (plus `extra_flags`, e.g. SOCK_NONBLOCK) to
+/// `path`. Returns the descriptor, or -errno (-ENAMETOOLONG for an empty or too long path).
+int cshims_unix_connect(const char *path, int extra_flags);
+
+/// Binds a new close-on-exec Unix stream socket to `path`, sets the file's mode to 0600 before
+/// listen(2) (so nobody else can connect, ever), and listens with `backlog`. Returns the
+/// descriptor, or -errno (-ENAMETOOLONG for an empty or too long path). Stale files are the
+/// caller's business: bind fails with EADDRINUSE on any existing file.
+int cshims_unix_listen(const char *path, int backlog);
+
 /// Returns the value of errno as seen by C (stable across threads).
 int cshims_errno(void);
 

@@ -18,7 +18,7 @@ public enum RuntimeSocket {
     /// crashed process but refusing one that a live process still answers on (so two processes
     /// can never share a host id).
     public static func listen(path: String, backlog: Int32 = 64) throws(RuntimeTransportError) -> Int32 {
-        var address = try socketAddress(path)
+        try checkLength(path)
         var status = stat()
         if lstat(path, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFSOCK else {
@@ -31,18 +31,9 @@ public enum RuntimeSocket {
             }
             unlink(path)
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw failure("cannot create a socket for", path) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        // Permissions are set between bind and listen: no one can connect before listen(2).
-        guard bound == 0, chmod(path, 0o600) == 0, Glibc.listen(fd, backlog) == 0 else {
-            let error = failure("cannot listen on", path)
-            close(fd)
-            throw error
+        let fd = cshims_unix_listen(path, backlog)
+        guard fd >= 0 else {
+            throw RuntimeTransportError(.unavailable, "cannot listen on \(path): \(String(cString: strerror(-fd)))")
         }
         return fd
     }
@@ -51,22 +42,13 @@ public enum RuntimeSocket {
     /// fails at once (EAGAIN when the listener's backlog is full), so a caller on an event loop
     /// never waits here.
     public static func connect(path: String) throws(RuntimeTransportError) -> Int32 {
-        var address = try socketAddress(path)
-        let fd = socket(
-            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw failure("cannot create a socket for", path) }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard rc == 0 else {
-            let code = errno
-            close(fd)
-            if code == EAGAIN {
+        try checkLength(path)
+        let fd = cshims_unix_connect(path, Int32(SOCK_NONBLOCK.rawValue))
+        guard fd >= 0 else {
+            if -fd == EAGAIN {
                 throw RuntimeTransportError(.busy, "\(path) is busy (its listen backlog is full); retry")
             }
-            throw RuntimeTransportError(.unavailable, "nothing answers on \(path): \(String(cString: strerror(code)))")
+            throw RuntimeTransportError(.unavailable, "nothing answers on \(path): \(String(cString: strerror(-fd)))")
         }
         return fd
     }
@@ -87,17 +69,11 @@ public enum RuntimeSocket {
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
     }
 
-    private static func failure(_ doing: String, _ path: String) -> RuntimeTransportError {
-        RuntimeTransportError(.unavailable, "\(doing) \(path): \(String(cString: strerror(errno)))")
-    }
-
-    private static func socketAddress(_ path: String) throws(RuntimeTransportError) -> sockaddr_un {
-        var address = sockaddr_un()
-        guard cshims_unix_address(path, &address) == 0 else {
+    private static func checkLength(_ path: String) throws(RuntimeTransportError) {
+        guard (1...maximumPathBytes).contains(path.utf8.count) else {
             throw RuntimeTransportError(
                 .unavailable,
                 "socket path must be 1 to \(maximumPathBytes) bytes (sun_path), received \(path.utf8.count): \(path)")
         }
-        return address
     }
 }
