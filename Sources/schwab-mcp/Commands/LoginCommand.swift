@@ -4,6 +4,7 @@ import EdgeHTTP
 import EdgeNet
 import Foundation
 import OAuth
+import Schwab
 
 #if canImport(Glibc)
     import Glibc
@@ -71,7 +72,13 @@ enum LoginCommand {
         let state = SecureRandom.token(byteCount: 24)
         let verifier = PKCE.makeVerifier()
         let callback = LoginCallback(state: state, logger: logger) { code in
-            await complete(code: code, verifier: verifier, schwab: schwab, store: store, upstream: upstream)
+            await complete(
+                code: code, verifier: verifier, schwab: schwab, store: store,
+                accounts: { token in
+                    AccountDirectory(
+                        client: SchwabClient(
+                            apiBase: plan.apiBase, upstream: upstream, tokens: .fixed(token), logger: logger))
+                })
         }
         let server: HTTPServer
         do {
@@ -106,21 +113,32 @@ enum LoginCommand {
         }
     }
 
-    /// Exchanges the code, names the accounts, saves the tokens; the sentence to print.
+    /// Exchanges the code, names the accounts (the display names the tools show and accept, from
+    /// the same `AccountDirectory`), saves the tokens; the sentence to print.
     static func complete(
-        code: String, verifier: String, schwab: SchwabOAuthClient, store: SchwabTokenStore, upstream: UpstreamClient
+        code: String, verifier: String, schwab: SchwabOAuthClient, store: SchwabTokenStore,
+        accounts: (String) -> AccountDirectory
     ) async -> Result<String, LoginFailure> {
+        let tokens: SchwabTokens
+        let names: [String]
         do throws(AuthError) {
-            let now = Int64(Date().timeIntervalSince1970)
-            let tokens = try await schwab.exchange(code: code, verifier: verifier, now: now)
-            let accounts = try await AccountNames.read(
-                traderBase: schwab.settings.traderBaseURL, accessToken: tokens.accessToken, upstream: upstream)
-            try await store.save(tokens, schwabUserId: nil, clientId: LocalTools.user)
-            let names = accounts.isEmpty ? "no accounts" : accounts.joined(separator: ", ")
-            return .success("Schwab accounts: \(names). The sign-in is saved for the local user.")
+            tokens = try await schwab.exchange(code: code, verifier: verifier, now: Int64(Date().timeIntervalSince1970))
         } catch {
             return .failure(LoginFailure(error.message))
         }
+        do throws(SchwabAPIError) {
+            names = try await accounts(tokens.accessToken).map().displayNames
+        } catch {
+            return .failure(
+                LoginFailure("Schwab did not list the accounts (\(error.message)); the sign-in was not saved."))
+        }
+        do throws(AuthError) {
+            try await store.save(tokens, schwabUserId: nil, clientId: LocalTools.user)
+        } catch {
+            return .failure(LoginFailure(error.message))
+        }
+        let listed = names.isEmpty ? "no accounts" : names.joined(separator: ", ")
+        return .success("Schwab accounts: \(listed). The sign-in is saved for the local user.")
     }
 
     static func firstOutcome(
