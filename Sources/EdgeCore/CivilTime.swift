@@ -16,6 +16,17 @@ public enum CivilTime {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The day count since 1970-01-01 of a proleptic Gregorian date (the inverse of
+    /// `date(daysSinceEpoch:)`, Howard Hinnant's days-from-civil method).
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// `2026-11-26T16:05:09.123Z` for `seconds` since the epoch (RFC 3339, UTC, milliseconds
     /// rounded down).
     public static func iso8601(epochSeconds seconds: Double) -> String {

@@ -90,8 +90,13 @@ extension ToolSchema {
 }
 
 extension ValueSchema {
-    /// What the schema expects, in words: "a string of 1 to 12 characters".
+    /// What the schema expects, in words: "a string of 1 to 12 characters", followed by each
+    /// other accepted form: ", or a comma-separated string".
     public var expectation: String {
+        ownExpectation + forms.map { ", or \($0.words)" }.joined()
+    }
+
+    private var ownExpectation: String {
         switch kind {
         case .string:
             if let enumValues { return "one of " + enumValues.map { "\"\($0)\"" }.joined(separator: ", ") }
@@ -131,9 +136,31 @@ extension ValueSchema {
     }
 
     /// Validates one value, appending problems; returns the value with nested defaults applied.
+    ///
+    /// A value that fails as it is but is of another accepted form is validated in the schema's
+    /// own form instead; a refusal then still quotes what the caller sent.
     func validate(_ value: JSONValue, path: String, problems: inout [String]) -> JSONValue {
+        guard !forms.isEmpty else { return validateOwn(value, shown: value, path: path, problems: &problems) }
+        var own: [String] = []
+        let result = validateOwn(value, shown: value, path: path, problems: &own)
+        if own.isEmpty { return result }
+        for form in forms {
+            guard let converted = form.convert(value, self) else { continue }
+            var theirs: [String] = []
+            let result = validateOwn(converted, shown: value, path: path, problems: &theirs)
+            if theirs.isEmpty { return result }
+            own = theirs
+            break
+        }
+        problems += own
+        return value
+    }
+
+    private func validateOwn(
+        _ value: JSONValue, shown: JSONValue, path: String, problems: inout [String]
+    ) -> JSONValue {
         func fail() -> JSONValue {
-            problems.append("\(path): expected \(expectation), received \(ToolSchema.show(value))")
+            problems.append("\(path): expected \(expectation), received \(ToolSchema.show(shown))")
             return value
         }
         switch kind {

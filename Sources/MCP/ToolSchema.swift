@@ -33,8 +33,19 @@ public struct ToolSchema: Sendable {
 }
 
 extension ValueSchema {
-    /// The JSON Schema of this value, with `default` when the parameter has one.
+    /// The JSON Schema of this value, with `default` when the parameter has one; with other
+    /// accepted forms, `anyOf` its own schema and theirs, the description and default outside.
     public func jsonSchema(default value: JSONValue? = nil) -> JSONValue {
+        guard forms.isEmpty else {
+            var own = self
+            own.forms = []
+            own.description = nil
+            var members: [(String, JSONValue)] = []
+            if let description { members.append(("description", .string(description))) }
+            members.append(("anyOf", .array([own.jsonSchema()] + forms.map { $0.schema(own) })))
+            if let value { members.append(("default", value)) }
+            return .object(members)
+        }
         if kind == .object, let properties {
             guard case .object(var members) = properties.jsonSchema else { return properties.jsonSchema }
             if let description { members.insert(("description", .string(description)), at: 1) }

@@ -49,6 +49,8 @@ public struct ValueSchema: Sendable {
     var items: [ValueSchema] = []
     /// The members of an object.
     public var properties: ToolSchema?
+    /// Other forms accepted and turned into this one before validation (see `AcceptedForm`).
+    public var forms: [AcceptedForm] = []
 
     init(kind: Kind, description: String?) {
         self.kind = kind

@@ -24,7 +24,11 @@ enum MarketInfoTools {
         input: [
             ToolParameter(
                 "markets",
-                .array(of: .string(enum: markets), description: "The markets.", minItems: 1, maxItems: 5)),
+                .array(
+                    of: .string(enum: markets),
+                    description: "The markets: an array, one market, or a comma-separated "
+                        + "list.", minItems: 1, maxItems: 5
+                ).accepting(.commaSeparated)),
             date,
         ],
         readsAccounts: false
@@ -68,9 +72,14 @@ enum MarketInfoTools {
                     "$DJI", "$COMPX", "$SPX", "NYSE", "NASDAQ", "OTCBB", "INDEX_ALL", "EQUITY_ALL", "OPTION_ALL",
                     "OPTION_PUT", "OPTION_CALL",
                 ]),
-            .string(
+            ToolParameter.string(
                 "sort", description: "What to sort by.", required: false,
-                enum: ["VOLUME", "TRADES", "PERCENT_CHANGE_UP", "PERCENT_CHANGE_DOWN"]),
+                enum: ["VOLUME", "TRADES", "PERCENT_CHANGE_UP", "PERCENT_CHANGE_DOWN"]
+            ).accepting(
+                .aliases(
+                    [("up", "PERCENT_CHANGE_UP"), ("down", "PERCENT_CHANGE_DOWN")],
+                    description: "The original server's directions: up is PERCENT_CHANGE_UP, down PERCENT_CHANGE_DOWN.")
+            ),
             .integer(
                 "frequency",
                 description: "Only movers whose change is at least this percent: one of 0, 1, 5, 10, 30, 60.",

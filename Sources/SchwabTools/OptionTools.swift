@@ -13,6 +13,20 @@ enum OptionTools {
 
     static let datePattern = #"^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$"#
 
+    /// An ISO-8601 time for a date parameter: its date as written (the original server passed
+    /// any text through; Schwab wants the date alone).
+    static let dayOfTimestamp = AcceptedForm(
+        words: "an ISO-8601 time (its date is used)",
+        schema: { _ in
+            .object([("type", "string"), ("pattern", .string(TraderTimestamp.pattern)), ("format", "date-time")])
+        },
+        convert: { value, _ in
+            guard case .string(let text) = value, text.count > 10,
+                TraderTimestamp.epochMillis(text, endOfDay: false) != nil
+            else { return nil }
+            return .string(String(text.prefix(10)))
+        })
+
     /// The chain's query parameters, in the spec's order ([M] GET /chains).
     static let chainParameters: [ToolParameter] = [
         .string("symbol", description: "The underlying symbol, e.g. AAPL or $SPX.", minLength: 1, maxLength: 64),
@@ -37,12 +51,14 @@ enum OptionTools {
             description: "Which strikes relative to the money: ITM, NTM, OTM, SAK (strikes above market), SBK "
                 + "(below market), SNK (near market) or ALL.",
             required: false, minLength: 2, maxLength: 8),
-        .string(
+        ToolParameter.string(
             "fromDate", description: "Expirations on or after this date, yyyy-MM-dd.", required: false,
-            pattern: datePattern, format: "date"),
-        .string(
+            pattern: datePattern, format: "date"
+        ).accepting(dayOfTimestamp),
+        ToolParameter.string(
             "toDate", description: "Expirations on or before this date, yyyy-MM-dd.", required: false,
-            pattern: datePattern, format: "date"),
+            pattern: datePattern, format: "date"
+        ).accepting(dayOfTimestamp),
         .number(
             "volatility", description: "Volatility for ANALYTICAL calculations (percent).", required: false,
             minimum: 0),

@@ -21,15 +21,13 @@ enum OrderReadTools {
             .integer(
                 "maxResults", description: "Most orders to return (Schwab's default is 3000).", required: false,
                 minimum: 1, maximum: 3000),
-            .string(
+            TraderTimestamp.parameter(
                 "fromEnteredTime",
-                description: "Orders entered at or after this time, ISO-8601 such as 2024-03-29T00:00:00.000Z "
-                    + "or a date 2024-03-29. Default: \(defaultDays) days ago. \(limit)",
-                required: false, pattern: TraderTimestamp.pattern, format: "date-time"),
-            .string(
-                "toEnteredTime",
-                description: "Orders entered at or before this time (same forms). Default: tomorrow.",
-                required: false, pattern: TraderTimestamp.pattern, format: "date-time"),
+                description: "Orders entered at or after this time: ISO-8601 such as 2024-03-29T00:00:00.000Z or "
+                    + "2024-03-29T09:30-05:00, a date 2024-03-29, or epoch milliseconds. Default: \(defaultDays) days "
+                    + "ago. \(limit)"),
+            TraderTimestamp.parameter(
+                "toEnteredTime", description: "Orders entered at or before this time (same forms). Default: tomorrow."),
             .string("status", description: "Only orders with this status.", required: false, enum: statuses),
         ]
     }
@@ -38,11 +36,9 @@ enum OrderReadTools {
     static func listQuery(_ call: SchwabToolCall, defaultDays: Int) -> [(String, String)] {
         let now = TraderTimestamp.now
         let from =
-            call.arguments.string("fromEnteredTime").map { TraderTimestamp.normalize($0, endOfDay: false) }
+            TraderTimestamp.argument(call, "fromEnteredTime", endOfDay: false)
             ?? TraderTimestamp.format(now - Double(defaultDays) * 86_400)
-        let to =
-            call.arguments.string("toEnteredTime").map { TraderTimestamp.normalize($0, endOfDay: true) }
-            ?? TraderTimestamp.format(now + 86_400)
+        let to = TraderTimestamp.argument(call, "toEnteredTime", endOfDay: true) ?? TraderTimestamp.format(now + 86_400)
         return call.query(["maxResults"]) + [("fromEnteredTime", from), ("toEnteredTime", to)]
             + call.query(["status"])
     }
@@ -79,7 +75,8 @@ enum OrderReadTools {
         description: "One order of an account by its order id: legs, status, fills and remaining quantity.",
         input: [
             AccountTools.accountParameter("the order belongs to"),
-            .integer("orderId", description: "The order's id (from getOrders).", minimum: 1),
+            ToolParameter.integer("orderId", description: "The order's id (from getOrders).", minimum: 1)
+                .accepting(.numericString),
         ],
         readsAccounts: true
     ) { call throws(SchwabToolFailure) in

@@ -10,13 +10,20 @@ enum QuoteTools {
     /// How long a quote is reused, in seconds.
     static let cacheSeconds = 5
 
-    /// `fields` of the quote calls ([M]): root nodes of each quote; leave out for all.
+    /// `fields` of the quote calls ([M]): root nodes of each quote; leave out (or `all`) for all.
     static let fields = ToolParameter(
         "fields",
         .array(
-            of: .string(enum: ["quote", "fundamental", "extended", "reference", "regular"]),
-            description: "Which parts of each quote to return; leave out for all.", minItems: 1, maxItems: 5),
-        required: false)
+            of: .string(enum: ["quote", "fundamental", "extended", "reference", "regular", "all"]),
+            description: "Which parts of each quote to return; leave out, or all, for every part.", minItems: 1,
+            maxItems: 6
+        ).accepting(.commaSeparated), required: false)
+
+    /// The query of `fields`: nothing when all parts are wanted (Schwab's default).
+    static func fieldsQuery(_ call: SchwabToolCall) -> [(String, String)] {
+        let wanted = call.arguments["fields"]?.arrayItems.compactMap(\.stringValue) ?? []
+        return wanted.contains("all") ? [] : call.query(["fields"])
+    }
 
     static let getQuotes = SchwabTool(
         "getQuotes", title: "Quotes",
@@ -27,8 +34,10 @@ enum QuoteTools {
             ToolParameter(
                 "symbols",
                 .array(
-                    of: .string(minLength: 1, maxLength: 64), description: "The symbols to quote.", minItems: 1,
-                    maxItems: 500)),
+                    of: .string(minLength: 1, maxLength: 64),
+                    description: "The symbols to quote: an array, or one "
+                        + "string of comma-separated symbols (\"AAPL,MSFT\").", minItems: 1, maxItems: 500
+                ).accepting(.commaSeparated)),
             fields,
             .boolean(
                 "indicative",
@@ -38,7 +47,8 @@ enum QuoteTools {
     ) { call throws(SchwabToolFailure) in
         let response = try await call.send(
             SchwabRequest(
-                .get, .marketData, "/quotes", query: call.query(["symbols", "fields", "indicative"]),
+                .get, .marketData, "/quotes",
+                query: call.query(["symbols"]) + fieldsQuery(call) + call.query(["indicative"]),
                 cache: .ttl(seconds: cacheSeconds)))
         return response.json.asObject(wrapping: "quotes")
     }
@@ -54,7 +64,7 @@ enum QuoteTools {
         let symbol = call.arguments.string("symbol_id") ?? ""
         let response = try await call.send(
             SchwabRequest(
-                .get, .marketData, "/\(SchwabURL.segment(symbol))/quotes", query: call.query(["fields"]),
+                .get, .marketData, "/\(SchwabURL.segment(symbol))/quotes", query: fieldsQuery(call),
                 cache: .ttl(seconds: cacheSeconds)))
         return response.json.asObject(wrapping: "quotes")
     }

@@ -24,20 +24,18 @@ enum TransactionTools {
                 description: "The account (display name, nickname or last digits, as getAccountNumbers shows). "
                     + "Leave out for all accounts.",
                 required: false, minLength: 1, maxLength: 200),
-            .string(
+            TraderTimestamp.parameter(
                 "startDate",
-                description: "Transactions at or after this time, ISO-8601 such as 2024-03-28T21:10:42.000Z or a "
-                    + "date. Default: 30 days ago.",
-                required: false, pattern: TraderTimestamp.pattern, format: "date-time"),
-            .string(
-                "endDate", description: "Transactions at or before this time (same forms). Default: now.",
-                required: false, pattern: TraderTimestamp.pattern, format: "date-time"),
+                description: "Transactions at or after this time: ISO-8601 such as 2024-03-28T21:10:42.000Z, a "
+                    + "date, or epoch milliseconds. Default: 30 days ago."),
+            TraderTimestamp.parameter(
+                "endDate", description: "Transactions at or before this time (same forms). Default: now."),
             ToolParameter(
                 "types",
                 .array(
                     of: .string(enum: types), description: "The transaction types to include (default TRADE).",
-                    minItems: 1, maxItems: types.count),
-                required: false, default: ["TRADE"]),
+                    minItems: 1, maxItems: types.count
+                ).accepting(.commaSeparated), required: false, default: ["TRADE"]),
             .string(
                 "symbol", description: "Only transactions in this symbol.", required: false, minLength: 1,
                 maxLength: 64),
@@ -46,11 +44,8 @@ enum TransactionTools {
     ) { call throws(SchwabToolFailure) in
         let now = TraderTimestamp.now
         let start =
-            call.arguments.string("startDate").map { TraderTimestamp.normalize($0, endOfDay: false) }
-            ?? TraderTimestamp.format(now - 30 * 86_400)
-        let end =
-            call.arguments.string("endDate").map { TraderTimestamp.normalize($0, endOfDay: true) }
-            ?? TraderTimestamp.format(now)
+            TraderTimestamp.argument(call, "startDate", endOfDay: false) ?? TraderTimestamp.format(now - 30 * 86_400)
+        let end = TraderTimestamp.argument(call, "endDate", endOfDay: true) ?? TraderTimestamp.format(now)
         let query = [("startDate", start), ("endDate", end)] + call.query(["types", "symbol"])
         let hashes: [String]
         if call.arguments.string("accountNumber") != nil {
@@ -72,7 +67,8 @@ enum TransactionTools {
         description: "One transaction of an account by its id (activityId from getTransactions).",
         input: [
             AccountTools.accountParameter("the transaction belongs to"),
-            .integer("transactionId", description: "The transaction's id (activityId).", minimum: 1),
+            ToolParameter.integer("transactionId", description: "The transaction's id (activityId).", minimum: 1)
+                .accepting(.numericString),
         ],
         readsAccounts: true
     ) { call throws(SchwabToolFailure) in

@@ -263,7 +263,8 @@ struct ReadToolsTests {
     @Test(
         "invalid input is refused naming the field",
         arguments: [
-            ("getQuotes", ["symbols": "AAPL"] as JSONValue, "symbols"),
+            ("getQuotes", ["symbols": 5] as JSONValue, "symbols"),
+            ("getQuotes", ["symbols": " , "] as JSONValue, "symbols"),
             ("getOptionChain", ["symbol": "SPY", "contractType": "BOTH"] as JSONValue, "contractType"),
             ("getAccount", ["accountNumber": "Individual", "fields": "balances"] as JSONValue, "fields"),
             ("getOrder", ["accountNumber": "Individual"] as JSONValue, "orderId"),

@@ -84,6 +84,9 @@ struct ToolboxListingTests {
             listing["inputSchema"]?["properties"]?["strategy"]?["enum"]?.jsonText
                 == #"["SINGLE","ANALYTICAL","COVERED","VERTICAL","CALENDAR","STRANGLE","STRADDLE","BUTTERFLY","CONDOR","DIAGONAL","COLLAR","ROLL"]"#
         )
-        #expect(listing["inputSchema"]?["properties"]?["fromDate"]?["format"]?.stringValue == "date")
+        // A date, or an ISO-8601 time whose date is used.
+        let fromDate = listing["inputSchema"]?["properties"]?["fromDate"]?["anyOf"]
+        #expect(fromDate?[0]?["format"]?.stringValue == "date")
+        #expect(fromDate?[1]?["format"]?.stringValue == "date-time")
     }
 }

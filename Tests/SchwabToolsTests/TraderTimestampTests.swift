@@ -13,12 +13,26 @@ struct TraderTimestampTests {
             ("2024-03-29T10:15:30", false, "2024-03-29T10:15:30.000Z"),
             ("2024-03-29T10:15:30.5Z", false, "2024-03-29T10:15:30.500Z"),
             ("2024-03-29T10:15:30.123Z", false, "2024-03-29T10:15:30.123Z"),
-            ("2024-03-29T10:15:30-05:00", false, "2024-03-29T10:15:30.000-05:00"),
-            ("2024-03-29T10:15+0100", false, "2024-03-29T10:15:00.000+0100"),
+            ("2024-03-29T10:15:30-05:00", false, "2024-03-29T15:15:30.000Z"),
+            ("2024-03-29T10:15+0100", false, "2024-03-29T09:15:00.000Z"),
+            ("2024-03-29T23:30:00.123456+00:00", false, "2024-03-29T23:30:00.123Z"),
+            ("2024-03-29 10:15:30Z", false, "2024-03-29T10:15:30.000Z"),
+            ("2024-12-31T22:00-05:00", true, "2025-01-01T03:00:59.000Z"),
         ])
     func normalize(input: String, endOfDay: Bool, expected: String) throws {
         #expect(TraderTimestamp.normalize(input, endOfDay: endOfDay) == expected)
         #expect(try Regex(TraderTimestamp.pattern).wholeMatch(in: input) != nil)
+    }
+
+    @Test(
+        "text that is not a timestamp is not read as one",
+        arguments: [
+            "2024-3-29", "2024-13-01", "2024-03-29T", "2024-03-29T25:00", "2024-03-29T10:15:30.Z",
+            "2024-03-29T10:15Z+", "2024-03-29T10:15:30 EST", "last week", "",
+        ])
+    func malformed(input: String) throws {
+        #expect(TraderTimestamp.epochMillis(input, endOfDay: false) == nil)
+        #expect(try Regex(TraderTimestamp.pattern).wholeMatch(in: input) == nil)
     }
 
     @Test(

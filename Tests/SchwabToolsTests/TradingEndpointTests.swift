@@ -76,10 +76,10 @@ struct TradingEndpointTests {
         let endpoint = try Self.endpoint(world)
         let id = try await Self.open(endpoint, capabilities: "{}")
         for (index, secret) in world.secrets.enumerated() {
-            // orderId wants an integer: the refusal quotes what it received.
+            // orderId wants an integer (or its digits): the refusal quotes the array it received.
             let call = JSONValue.object([
                 ("jsonrpc", "2.0"), ("id", .int(100 + index)), ("method", "tools/call"),
-                ("params", .object([("name", "getOrder"), ("arguments", ["orderId": .string(secret)])])),
+                ("params", .object([("name", "getOrder"), ("arguments", ["orderId": [.string(secret)]])])),
             ])
             let response = await endpoint.handle(Self.request(call.jsonText, session: id))
             let result = try #require(Self.json(response)?["result"])

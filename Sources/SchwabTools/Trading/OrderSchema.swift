@@ -1,3 +1,4 @@
+import EdgeCore
 import MCP
 
 /// The order a tool takes, as Schwab's OrderRequest (Trader API components/schemas/OrderRequest)
@@ -37,11 +38,73 @@ public enum OrderSchema {
     ]
     /// The instrument kinds an order leg can carry (components/schemas/AccountsInstrument discriminator).
     public static let instrumentAssetTypes = ["EQUITY", "OPTION", "MUTUAL_FUND", "FIXED_INCOME", "CASH_EQUIVALENT"]
+    /// `status` (components/schemas/status).
+    static let statuses = [
+        "AWAITING_PARENT_ORDER", "AWAITING_CONDITION", "AWAITING_STOP_CONDITION", "AWAITING_MANUAL_REVIEW",
+        "ACCEPTED", "AWAITING_UR_OUT", "PENDING_ACTIVATION", "QUEUED", "WORKING", "REJECTED", "PENDING_CANCEL",
+        "CANCELED", "PENDING_REPLACE", "REPLACED", "FILLED", "EXPIRED", "NEW", "AWAITING_RELEASE_TIME",
+        "PENDING_ACKNOWLEDGEMENT", "PENDING_RECALL", "UNKNOWN",
+    ]
+    /// `stopPriceLinkBasis` and `priceLinkBasis` (components/schemas).
+    static let linkBases = ["MANUAL", "BASE", "TRIGGER", "LAST", "BID", "ASK", "ASK_BID", "MARK", "AVERAGE"]
+    /// `stopPriceLinkType` and `priceLinkType` (components/schemas).
+    static let linkTypes = ["VALUE", "PERCENT", "TICK"]
+
     /// The order-request members the tools pass on to Schwab, in schema order.
-    public static var memberNames: [String] { members(depth: 0).map(\.name) }
+    public static var memberNames: [String] { members(depth: 0).map(\.name).filter { !stateNames.contains($0) } }
 
     /// The order members at the top level of a tool's arguments.
     public static var parameters: [ToolParameter] { members(depth: 0) }
+
+    /// The members of an Order as Schwab reads it back (its id, status, times, fills), which the
+    /// original server required in every order it placed. Accepted so that such an order is
+    /// taken as it is, and never sent: Schwab sets them.
+    static let stateNames: Set<String> = [
+        "orderId", "cancelable", "editable", "status", "enteredTime", "closeTime", "accountNumber", "filledQuantity",
+        "remainingQuantity", "statusDescription", "orderActivityCollection", "replacingOrderCollection", "legId",
+    ]
+
+    /// `body` (an order, its children, its legs) without the members in `stateNames`: what is
+    /// summarised, confirmed and sent.
+    static func requestBody(_ body: JSONValue) -> JSONValue {
+        guard case .object(let members) = body else { return body }
+        return .object(
+            members.compactMap { name, value -> (String, JSONValue)? in
+                if stateNames.contains(name) { return nil }
+                guard name == "childOrderStrategies" || name == "orderLegCollection", case .array(let items) = value
+                else { return (name, value) }
+                return (name, .array(items.map(requestBody)))
+            })
+    }
+
+    /// The state members of an order (see `stateNames`), `orderId` and `accountNumber` only
+    /// where the tool has no parameter of that name.
+    static func stateMembers(withOrderId: Bool, withAccount: Bool) -> [ToolParameter] {
+        let ignored = "Part of an order as Schwab shows it; accepted, and not sent."
+        var list: [ToolParameter] = []
+        if withOrderId {
+            list.append(
+                ToolParameter.integer("orderId", description: ignored, required: false).accepting(.numericString))
+        }
+        if withAccount { list.append(.string("accountNumber", description: ignored, required: false)) }
+        list += [
+            .boolean("cancelable", description: ignored, required: false),
+            .boolean("editable", description: ignored, required: false),
+            .string("status", description: ignored, required: false, enum: statuses),
+            .string("enteredTime", description: ignored, required: false, format: "date-time"),
+            .string("closeTime", description: ignored, required: false, format: "date-time"),
+            .number("filledQuantity", description: ignored, required: false),
+            .number("remainingQuantity", description: ignored, required: false),
+            .string("statusDescription", description: ignored, required: false),
+            .array(
+                "orderActivityCollection", of: .object([], allowsOtherMembers: true), description: ignored,
+                required: false),
+            .array(
+                "replacingOrderCollection", of: .object([], allowsOtherMembers: true), description: ignored,
+                required: false),
+        ]
+        return list
+    }
 
     static func members(depth: Int) -> [ToolParameter] {
         var list: [ToolParameter] = [
@@ -79,6 +142,26 @@ public enum OrderSchema {
             .string(
                 "cancelTime", description: "When to cancel the order if still open (ISO 8601 date-time).",
                 required: false, format: "date-time"),
+            .string(
+                "releaseTime", description: "When to release the order to the market (ISO 8601 date-time).",
+                required: false, format: "date-time"),
+            .number("quantity", description: "The order's total quantity (the legs carry their own).", required: false),
+            .string("destinationLinkName", description: "Where Schwab routes the order.", required: false),
+            .string(
+                "stopPriceLinkBasis", description: "For a trailing stop: the price the stop follows.", required: false,
+                enum: linkBases),
+            .string(
+                "stopPriceLinkType", description: "For a trailing stop: how stopPriceOffset is measured.",
+                required: false, enum: linkTypes),
+            .number(
+                "stopPriceOffset", description: "For a trailing stop: its distance from the basis.", required: false),
+            .string(
+                "priceLinkBasis", description: "For a linked limit: the price it follows.", required: false,
+                enum: linkBases),
+            .string(
+                "priceLinkType", description: "For a linked limit: how the link is measured.", required: false,
+                enum: linkTypes),
+            .number("activationPrice", description: "The price that activates the order.", required: false),
             .array(
                 "orderLegCollection", of: leg, description: "The legs: one per instrument (several for spreads).",
                 required: false, minItems: 1, maxItems: 4),
@@ -86,7 +169,8 @@ public enum OrderSchema {
         if depth < 2 {
             list.append(
                 .array(
-                    "childOrderStrategies", of: .object(members(depth: depth + 1)),
+                    "childOrderStrategies",
+                    of: .object(members(depth: depth + 1) + stateMembers(withOrderId: true, withAccount: true)),
                     description: "Orders placed with this one: the two sides of an OCO, or what a TRIGGER places.",
                     required: false, minItems: 1, maxItems: 2))
         }
@@ -94,6 +178,13 @@ public enum OrderSchema {
     }
 
     static let leg: ValueSchema = .object([
+        .string(
+            "orderLegType", required: false,
+            enum: [
+                "EQUITY", "OPTION", "INDEX", "MUTUAL_FUND", "CASH_EQUIVALENT", "FIXED_INCOME", "CURRENCY",
+                "COLLECTIVE_INVESTMENT",
+            ]),
+        .integer("legId", description: "Part of an order as Schwab shows it; accepted, and not sent.", required: false),
         .string(
             "instruction",
             description: "BUY/SELL/SELL_SHORT/BUY_TO_COVER for equities; "
@@ -106,8 +197,14 @@ public enum OrderSchema {
                     "symbol", description: "Ticker, or OCC option symbol such as 'SPY   250620C00550000'.",
                     minLength: 1, maxLength: 32),
                 .string("assetType", enum: instrumentAssetTypes),
-            ]),
+            ],
+            description: "The instrument; its other AccountsInstrument members (cusip, description, putCall, "
+                + "underlyingSymbol, ...) are passed on as given.", allowsOtherMembers: true),
         .string("positionEffect", required: false, enum: ["OPENING", "CLOSING", "AUTOMATIC"]),
         .string("quantityType", required: false, enum: ["ALL_SHARES", "DOLLARS", "SHARES"]),
+        .string(
+            "divCapGains", description: "Mutual funds: reinvest or pay out.", required: false,
+            enum: ["REINVEST", "PAYOUT"]),
+        .string("toSymbol", description: "Mutual fund exchanges: the fund bought.", required: false),
     ])
 }

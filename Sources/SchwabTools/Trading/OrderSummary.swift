@@ -145,11 +145,23 @@ public struct OrderSummary: Sendable, Equatable {
         if let price = order.price { type += " at \(money(price))" }
         if let stop = order.stopPrice { type += ", stop \(money(stop))" }
         lines.append("\(indent)Type: \(type), \(order.duration ?? "?"), \(order.session ?? "?") session")
+        let also = executionMembers.compactMap { name in order.body[name].map { "\(name) \(plain($0))" } }
+        if !also.isEmpty { lines.append("\(indent)Also: " + also.joined(separator: ", ")) }
         if !order.children.isEmpty {
             lines.append("\(indent)Once it fills, then:")
             for child in order.children { describe(child, indent: indent + "  ", into: &lines) }
         }
     }
+
+    /// Order members that change when or how it executes beyond its type and prices: shown in
+    /// the summary whenever set, so the person confirms them too.
+    static let executionMembers = [
+        "cancelTime", "releaseTime", "activationPrice", "stopPriceLinkBasis", "stopPriceLinkType", "stopPriceOffset",
+        "priceLinkBasis", "priceLinkType", "specialInstruction",
+    ]
+
+    /// A member's value as a person reads it: text without quotes, numbers as written.
+    static func plain(_ value: JSONValue) -> String { value.stringValue ?? value.jsonText }
 
     /// The summary as JSON, for structured results and the audit log.
     public var json: JSONValue {

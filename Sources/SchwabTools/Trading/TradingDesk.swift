@@ -57,11 +57,10 @@ struct TradingDesk: Sendable {
         trail.account = account.display
         var orderId: String?
         if action != .place {
-            let id = arguments.string("orderId") ?? ""
-            guard !id.isEmpty, id.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                throw TradingError(
-                    .invalidOrder, "orderId must be the order's number (from getOrders), received '\(id)'.")
+            guard let number = arguments.int("orderId"), number > 0 else {
+                throw TradingError(.invalidOrder, "orderId must be the order's number (from getOrders).")
             }
+            let id = String(number)
             orderId = id
             trail.orderId = id
         }

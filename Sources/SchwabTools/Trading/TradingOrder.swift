@@ -46,7 +46,7 @@ public struct TradingOrder: Sendable, Equatable {
     /// strategy needs. Every problem is listed in the error.
     public static func parse(_ arguments: ToolArguments) throws(TradingError) -> TradingOrder {
         let members = OrderSchema.memberNames
-        let body = JSONValue.object(arguments.values.filter { members.contains($0.0) })
+        let body = OrderSchema.requestBody(.object(arguments.values.filter { members.contains($0.0) }))
         var problems: [String] = []
         let order = parse(body, path: "", problems: &problems)
         guard problems.isEmpty else {

@@ -6,9 +6,9 @@ extension TradingTools {
         description: "The account's display name (as getAccounts shows it, e.g. 'Individual ...123') "
             + "or its last digits.", minLength: 1, maxLength: 100)
     static func orderId(required: Bool) -> ToolParameter {
-        .string(
-            "orderId", description: "The order's id, from getOrders or placeOrder.", required: required,
-            pattern: "^[0-9]{1,19}$")
+        ToolParameter.integer(
+            "orderId", description: "The order's id, from getOrders or placeOrder.", required: required, minimum: 1
+        ).accepting(.numericString)
     }
     static let confirmationId = ToolParameter.string(
         "confirmationId",
@@ -50,7 +50,7 @@ extension TradingTools {
                     ] + optionalOrder),
                 annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: false, openWorld: true)
             ) { arguments, _ in
-                if arguments.string("action") != "place", arguments.string("orderId") == nil {
+                if arguments.string("action") != "place", arguments["orderId"] == nil {
                     return .error("orderId is required to preview a replace or a cancel.")
                 }
                 return await desk.preview(arguments)
@@ -58,7 +58,9 @@ extension TradingTools {
             ToolDeclaration(
                 name: "placeOrder", title: "Place order",
                 description: "Places an order in one account." + confirmWords + " Returns the new order id.",
-                input: ToolSchema([account] + OrderSchema.parameters + [confirmationId]),
+                input: ToolSchema(
+                    [account] + OrderSchema.parameters + OrderSchema.stateMembers(withOrderId: true, withAccount: false)
+                        + [confirmationId]),
                 annotations: destructive, streams: { _ in true }
             ) { arguments, context in
                 await desk.act(.place, arguments, context: context)
@@ -67,7 +69,9 @@ extension TradingTools {
                 name: "replaceOrder", title: "Replace order",
                 description: "Replaces an open order with a new one (Schwab cancels the old and gives the new one "
                     + "its own id)." + confirmWords,
-                input: ToolSchema([account, orderId(required: true)] + OrderSchema.parameters + [confirmationId]),
+                input: ToolSchema(
+                    [account, orderId(required: true)] + OrderSchema.parameters
+                        + OrderSchema.stateMembers(withOrderId: false, withAccount: false) + [confirmationId]),
                 annotations: destructive, streams: { _ in true }
             ) { arguments, context in
                 await desk.act(.replace, arguments, context: context)
