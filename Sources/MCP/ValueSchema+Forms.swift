@@ -33,11 +33,13 @@ extension AcceptedForm {
     public static let commaSeparated = AcceptedForm(
         words: "a comma-separated string",
         schema: { own in
-            var members: [(String, JSONValue)] = [("type", "string"), ("minLength", 1)]
+            // Parts are separated by commas (spaces and empty parts aside); at least one is there.
+            var pattern = #"[^\s,]"#
             if let choices = own.itemSchema?.enumValues {
                 let choice = "(" + choices.map(regexLiteral).joined(separator: "|") + ")"
-                members.append(("pattern", .string(#"^\s*"# + choice + #"(\s*,\s*"# + choice + #")*\s*,?\s*$"#)))
+                pattern = #"^[\s,]*"# + choice + #"(\s*,[\s,]*"# + choice + #")*[\s,]*$"#
             }
+            var members: [(String, JSONValue)] = [("type", "string"), ("pattern", .string(pattern))]
             members.append(("description", "The same items, separated by commas."))
             return .object(members)
         },

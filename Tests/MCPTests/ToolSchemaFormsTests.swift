@@ -120,7 +120,10 @@ struct ToolSchemaFormsTests {
         let pattern = try #require(branches[1]["pattern"]?.stringValue)
         let regex = try Regex(pattern)
         #expect((try? regex.wholeMatch(in: "$SPX, AAPL")) != nil)
+        #expect((try? regex.wholeMatch(in: ",AAPL,, $SPX ,")) != nil)
         #expect((try? regex.wholeMatch(in: "AAPL,MSFT")) == nil)
+        #expect((try? regex.wholeMatch(in: "AAPL $SPX")) == nil)
+        #expect((try? regex.wholeMatch(in: " , ")) == nil)
         let sort = ToolSchema([
             .string("sort", enum: ["PERCENT_CHANGE_UP"]).accepting(
                 .aliases([("up", "PERCENT_CHANGE_UP")], description: "Old."))

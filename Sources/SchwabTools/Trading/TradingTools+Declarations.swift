@@ -47,7 +47,7 @@ extension TradingTools {
                             description: "What the order would do: place a new order, replace orderId, "
                                 + "or cancel orderId.", default: "place", enum: ["place", "replace", "cancel"]),
                         orderId(required: false),
-                    ] + optionalOrder),
+                    ] + optionalOrder + OrderSchema.stateMembers(withOrderId: false, withAccount: false)),
                 annotations: ToolAnnotations(readOnly: true, destructive: false, idempotent: false, openWorld: true)
             ) { arguments, _ in
                 if arguments.string("action") != "place", arguments["orderId"] == nil {
