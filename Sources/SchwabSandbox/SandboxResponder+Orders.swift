@@ -122,7 +122,9 @@ extension SandboxResponder {
         var found: [SandboxOrder] = []
         for account in accounts {
             for id in view.brokerage.ledgers[account]?.orderIds ?? [] {
-                guard let order = view.brokerage.orders[id], order.enteredTime >= from, order.enteredTime <= to,
+                // Compared at the whole second `enteredTime` shows, so an order placed during the
+                // second a client names as toEnteredTime (schwab-py's default: now) is in the list.
+                guard let order = view.brokerage.orders[id], (from...to).contains(order.enteredTime.rounded(.down)),
                     status == nil || order.status == status
                 else { continue }
                 found.append(order)

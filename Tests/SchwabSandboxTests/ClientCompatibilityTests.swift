@@ -48,6 +48,12 @@ struct ClientCompatibilityTests {
         }
     }
 
+    static let limitOrder = """
+        {"orderType": "LIMIT", "session": "NORMAL", "duration": "DAY", "orderStrategyType": "SINGLE", "price": "1.00",
+         "orderLegCollection": [{"instruction": "BUY", "quantity": 1,
+                                 "instrument": {"symbol": "AAPL", "assetType": "EQUITY"}}]}
+        """
+
     @Test("a real CUSIP finds its instrument: 037833100 is AAPL, 78462F103 is SPY")
     func realCusips() async throws {
         let world = try World()
@@ -59,5 +65,22 @@ struct ClientCompatibilityTests {
         let quote = await world.send(.get, "/marketdata/v1/quotes?symbols=AAPL&fields=reference")
         #expect(quote.json?["AAPL"]?["reference"]?["cusip"]?.stringValue == "037833100")
         #expect(await world.send(.get, "/marketdata/v1/instruments/037833101").status == 404)
+    }
+
+    @Test("an order placed during the second a client names as toEnteredTime is listed, for one account and all")
+    func listedWithinTheSecond() async throws {
+        let world = try World()
+        let placed = await world.send(.post, "/trader/v1/accounts/\(world.hash)/orders", body: Self.limitOrder)
+        let id = try #require(placed.headers["Location"]?.split(separator: "/").last.flatMap { Int($0) })
+        // schwab-py's default window: 60 days back to now, at whole seconds.
+        let to = String(SandboxDates.isoMillis(Self.now).dropLast(5)) + "Z"
+        let from = String(SandboxDates.isoMillis(Self.now - 60 * 86_400).dropLast(5)) + "Z"
+        let span = "fromEnteredTime=\(from)&toEnteredTime=\(to)"
+        for path in ["/trader/v1/accounts/\(world.hash)/orders?\(span)", "/trader/v1/orders?\(span)&status=WORKING"] {
+            let listed = await world.send(.get, path)
+            #expect(listed.status == 200)
+            let ids = (listed.json?.arrayValue ?? []).compactMap { $0["orderId"]?.intValue }
+            #expect(ids.contains(id), "\(path)")
+        }
     }
 }
