@@ -67,6 +67,19 @@ struct ClientCompatibilityTests {
         #expect(await world.send(.get, "/marketdata/v1/instruments/037833101").status == 404)
     }
 
+    @Test(
+        "Location is absolute on the host addressed, https when a TLS-terminating proxy says so",
+        arguments: [([(String, String)](), "http"), ([("X-Forwarded-Proto", "https")], "https")])
+    func location(headers: [(String, String)], scheme: String) async throws {
+        let world = try World()
+        let placed = await world.send(
+            .post, "/trader/v1/accounts/\(world.hash)/orders", body: Self.limitOrder, headers: headers)
+        #expect(placed.status == 201)
+        let location = try #require(placed.headers["Location"])
+        let prefix = "\(scheme)://api.schwabapi.com/trader/v1/accounts/\(world.hash)/orders/"
+        #expect(location.hasPrefix(prefix) && Int64(location.dropFirst(prefix.count)) != nil, "\(location)")
+    }
+
     @Test("an order placed during the second a client names as toEnteredTime is listed, for one account and all")
     func listedWithinTheSecond() async throws {
         let world = try World()
