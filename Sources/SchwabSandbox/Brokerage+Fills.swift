@@ -23,6 +23,7 @@ extension Brokerage {
         var t = max(order.checkedUntil, order.enteredTime)
         let step = now - t > 3 * 86_400 ? (now - t) / 4_320 : 60
         let expiry = Brokerage.expiry(of: order)
+        if order.ticket.isOnClose { return auction(id, leg: leg, expiry: expiry, until: now) }
         let immediate = ["IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"].contains(order.ticket.duration)
         while true {
             if t >= expiry {
@@ -55,9 +56,47 @@ extension Brokerage {
         return false
     }
 
+    /// A MARKET_ON_CLOSE or LIMIT_ON_CLOSE order: it executes in the closing auction (20:00 UTC
+    /// on a trading day) at the closing price, within the limit for LIMIT_ON_CLOSE, else it
+    /// expires there; an order whose day ends before the next close expires with its day.
+    private mutating func auction(_ id: Int64, leg: OrderTicket.Leg, expiry: Double, until now: Double) -> Bool {
+        guard var order = orders[id] else { return false }
+        var closing = (order.enteredTime / 86_400).rounded(.down) * 86_400 + 20 * 3600
+        while closing < order.enteredTime || !MarketCalendar.isTradingDay(closing) { closing += 86_400 }
+        guard closing < expiry else {
+            if now >= expiry { close(id, status: "EXPIRED", at: expiry) }
+            return false
+        }
+        guard now >= closing else {
+            order.checkedUntil = now
+            orders[id] = order
+            return false
+        }
+        guard let price = pricer.snapshot(symbol: leg.symbol, at: closing)?.last else { return false }
+        if order.ticket.orderType == "LIMIT_ON_CLOSE", let limit = order.ticket.price,
+            leg.isBuy ? price > limit : price < limit
+        {
+            close(id, status: "EXPIRED", at: closing)
+            return false
+        }
+        order.checkedUntil = closing
+        orders[id] = order
+        return fill(id, net: price, legPrices: [price], at: closing)
+    }
+
     /// The execution price if the order can fill against `quote`, else nil.
     private func fillPrice(_ order: inout SandboxOrder, leg: OrderTicket.Leg, quote: PriceSnapshot) -> Double? {
         let ticket = order.ticket
+        if ticket.orderType == "TRAILING_STOP", !order.stopTriggered {
+            guard let trail = ticket.trail else { return nil }
+            let basis = trail.price(in: quote)
+            let best = order.trailBest.map { leg.isBuy ? min($0, basis) : max($0, basis) } ?? basis
+            order.trailBest = best
+            let stop = trail.stop(from: best, isBuy: leg.isBuy)
+            let hit = leg.isBuy ? basis >= stop : basis <= stop
+            if !hit { return nil }
+            order.stopTriggered = true
+        }
         if ticket.orderType == "STOP" || ticket.orderType == "STOP_LIMIT", !order.stopTriggered {
             guard let stop = ticket.stopPrice else { return nil }
             let hit = leg.isBuy ? quote.last >= stop : quote.last <= stop

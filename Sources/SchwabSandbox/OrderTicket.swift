@@ -9,7 +9,8 @@ struct OrderTicket: Sendable, Equatable {
     var session: String
     /// `DAY`, `GOOD_TILL_CANCEL`, ...
     var duration: String
-    /// `MARKET`, `LIMIT`, `STOP`, `STOP_LIMIT` (what the sandbox simulates).
+    /// `MARKET`, `LIMIT`, `STOP`, `STOP_LIMIT`, `TRAILING_STOP`, `MARKET_ON_CLOSE`,
+    /// `LIMIT_ON_CLOSE` or a spread's NET type (what the sandbox simulates).
     var orderType: String
     /// `SINGLE`, `OCO` or `TRIGGER`.
     var strategy: String
@@ -23,6 +24,11 @@ struct OrderTicket: Sendable, Equatable {
     var children: [OrderTicket]
     /// `complexOrderStrategyType`: NONE for one leg, VERTICAL, STRADDLE, ... for spreads.
     var complexStrategy = "NONE"
+    /// How a TRAILING_STOP's stop follows the market.
+    var trail: Trail? = nil
+
+    /// True for the orders that execute only in the closing auction.
+    var isOnClose: Bool { ["MARKET_ON_CLOSE", "LIMIT_ON_CLOSE"].contains(orderType) }
 
     /// True for a spread: several legs priced as one net debit or credit.
     var isNet: Bool { OrderTicket.netOrderTypes.contains(orderType) }
@@ -52,7 +58,9 @@ struct OrderTicket: Sendable, Equatable {
         "EXERCISE", "TRAILING_STOP_LIMIT", "NET_DEBIT", "NET_CREDIT", "NET_ZERO", "LIMIT_ON_CLOSE",
     ]
     static let netOrderTypes: Set<String> = ["NET_DEBIT", "NET_CREDIT", "NET_ZERO"]
-    static let simulatedOrderTypes = Set(["MARKET", "LIMIT", "STOP", "STOP_LIMIT"]).union(netOrderTypes)
+    static let simulatedOrderTypes = Set([
+        "MARKET", "LIMIT", "STOP", "STOP_LIMIT", "TRAILING_STOP", "MARKET_ON_CLOSE", "LIMIT_ON_CLOSE",
+    ]).union(netOrderTypes)
     static let complexStrategies: Set<String> = [
         "NONE", "COVERED", "VERTICAL", "BACK_RATIO", "CALENDAR", "DIAGONAL", "STRADDLE", "STRANGLE", "COLLAR_SYNTHETIC",
         "BUTTERFLY", "CONDOR", "IRON_CONDOR", "VERTICAL_ROLL", "COLLAR_WITH_STOCK", "DOUBLE_DIAGONAL",
@@ -142,7 +150,8 @@ struct OrderTicket: Sendable, Equatable {
         check("orderType", orderType, in: requestOrderTypes, required: true)
         if let orderType, requestOrderTypes.contains(orderType), !simulatedOrderTypes.contains(orderType) {
             problems.append(
-                "\(path)orderType \(orderType) is not simulated by the sandbox; use MARKET, LIMIT, STOP or STOP_LIMIT")
+                "\(path)orderType \(orderType) is not simulated by the sandbox; use one of "
+                    + simulatedOrderTypes.sorted().joined(separator: ", "))
         }
         func price(_ key: String) -> Double? {
             guard let value = json[key] else { return nil }
@@ -159,7 +168,7 @@ struct OrderTicket: Sendable, Equatable {
         check("complexOrderStrategyType", complex, in: complexStrategies, required: false)
         switch orderType {
         case "LIMIT" where limit == nil, "STOP_LIMIT" where limit == nil, "NET_DEBIT" where limit == nil,
-            "NET_CREDIT" where limit == nil:
+            "NET_CREDIT" where limit == nil, "LIMIT_ON_CLOSE" where limit == nil:
             problems.append("\(path)price is required for a \(orderType!) order")
         case "MARKET" where limit != nil:
             problems.append("\(path)price must not be set on a MARKET order")
@@ -168,6 +177,7 @@ struct OrderTicket: Sendable, Equatable {
         if (orderType == "STOP" || orderType == "STOP_LIMIT") && stop == nil {
             problems.append("\(path)stopPrice is required for a \(orderType!) order")
         }
+        let trail = orderType == "TRAILING_STOP" ? parseTrail(json, path: path, problems: &problems) : nil
         var legs: [Leg] = []
         if let legJSON = json["orderLegCollection"], let items = legJSON.arrayValue, !items.isEmpty {
             let isNet = orderType.map { netOrderTypes.contains($0) } ?? false
@@ -188,6 +198,6 @@ struct OrderTicket: Sendable, Equatable {
         }
         return OrderTicket(
             session: session ?? "", duration: duration ?? "", orderType: orderType ?? "", strategy: strategy,
-            price: limit, stopPrice: stop, legs: legs, children: children, complexStrategy: complex)
+            price: limit, stopPrice: stop, legs: legs, children: children, complexStrategy: complex, trail: trail)
     }
 }

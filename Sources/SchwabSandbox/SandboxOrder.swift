@@ -29,8 +29,10 @@ struct SandboxOrder: Sendable {
     var statusDescription: String?
     /// Market time up to which fill conditions have been checked.
     var checkedUntil: Double
-    /// True once a STOP or STOP_LIMIT order has seen its stop price.
+    /// True once a STOP, STOP_LIMIT or TRAILING_STOP order has seen its stop price.
     var stopTriggered = false
+    /// A TRAILING_STOP's best basis price since entry (highest for a sell, lowest for a buy).
+    var trailBest: Double?
 
     /// One execution: the (net) price per unit, and each leg's own price.
     struct Fill: Sendable, Equatable {

@@ -76,11 +76,17 @@ extension SandboxResponder {
         }
     }
 
+    /// 201 with the new order's URL in `Location`, absolute as Schwab's
+    /// (`https://api.schwabapi.com/trader/v1/accounts/{hash}/orders/{id}`, the form schwab-py's
+    /// `Utils.extract_order_id` matches): on the host the client addressed (`Host`), in the scheme
+    /// it used, which is https when a TLS-terminating proxy in front says so in
+    /// `X-Forwarded-Proto`, else the sandbox's own plain http.
     static func created(_ request: HTTPRequest, user: DemoUser, number: String, orderId: Int64) -> HTTPResponse {
         let hash = user.accounts.first { $0.number == number }?.hash ?? ""
         let host = request.headers["Host"] ?? "127.0.0.1"
+        let scheme = request.headers["X-Forwarded-Proto"]?.lowercased() == "https" ? "https" : "http"
         var response = HTTPResponse(status: .created)
-        response.headers.set("Location", "http://\(host)/trader/v1/accounts/\(hash)/orders/\(orderId)")
+        response.headers.set("Location", "\(scheme)://\(host)/trader/v1/accounts/\(hash)/orders/\(orderId)")
         return response
     }
 
@@ -122,7 +128,9 @@ extension SandboxResponder {
         var found: [SandboxOrder] = []
         for account in accounts {
             for id in view.brokerage.ledgers[account]?.orderIds ?? [] {
-                guard let order = view.brokerage.orders[id], order.enteredTime >= from, order.enteredTime <= to,
+                // Compared at the whole second `enteredTime` shows, so an order placed during the
+                // second a client names as toEnteredTime (schwab-py's default: now) is in the list.
+                guard let order = view.brokerage.orders[id], (from...to).contains(order.enteredTime.rounded(.down)),
                     status == nil || order.status == status
                 else { continue }
                 found.append(order)

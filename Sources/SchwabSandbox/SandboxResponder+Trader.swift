@@ -34,8 +34,10 @@ extension SandboxResponder {
             let types = try SandboxResponder.transactionTypes(query)
             let symbol = query["symbol"]
             let view = state.snapshot()
+            // Times compare at the whole second a transaction shows, as orders' enteredTime does.
             let items = (view.brokerage.ledgers[number]?.transactions ?? []).filter {
-                $0.time >= start && $0.time <= end && types.contains($0.type) && (symbol == nil || $0.symbol == symbol)
+                (start...end).contains($0.time.rounded(.down)) && types.contains($0.type)
+                    && (symbol == nil || $0.symbol == symbol)
             }
             return SandboxResponder.json(.array(items.suffix(3000).map { view.transaction($0, account: number) }))
         }

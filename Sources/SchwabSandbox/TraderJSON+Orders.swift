@@ -18,6 +18,13 @@ extension TraderJSON {
                 members.append(("stopPrice", .double(stop)))
                 members.append(("stopType", "STANDARD"))
             }
+            if let trail = ticket.trail {
+                members += [
+                    ("stopPriceLinkBasis", .string(trail.basis)), ("stopPriceLinkType", .string(trail.type)),
+                    ("stopPriceOffset", .double(trail.offset)),
+                ]
+                if ticket.stopPrice == nil { members.append(("stopType", "STANDARD")) }
+            }
             members.append(
                 ("orderLegCollection", .array(ticket.legs.enumerated().map { leg($0.element, id: $0.offset + 1) })))
         }

@@ -164,6 +164,43 @@ struct BrokerageTests {
         #expect(world.pricer.snapshot(symbol: "NVDA", at: fill.time)!.last <= PriceModel.cents(last * 0.999))
     }
 
+    @Test("a trailing stop sell follows the highest price and sells when the price falls back by the offset")
+    func trailingStop() throws {
+        var world = World()
+        var ticket = Self.ticket("SELL", 10, "NVDA", type: "TRAILING_STOP")
+        ticket.trail = OrderTicket.Trail(basis: "LAST", type: "PERCENT", offset: 0.5)
+        let id = try world.books.place(ticket, account: world.margin, now: Self.start)
+        #expect(try world.books.order(id, account: world.margin).status == "WORKING")
+        world.books.advance(to: Self.start + 10 * 86_400)
+        let order = try world.books.order(id, account: world.margin)
+        #expect(order.status == "FILLED")
+        let fill = try #require(order.fills.first)
+        let best = try #require(order.trailBest)
+        // The stop trailed the best last price seen before the fill, and the last came back to it.
+        #expect(best >= world.pricer.snapshot(symbol: "NVDA", at: Self.start)!.last)
+        #expect(world.pricer.snapshot(symbol: "NVDA", at: fill.time)!.last <= PriceModel.cents(best * 0.995))
+        #expect(fill.price == world.pricer.snapshot(symbol: "NVDA", at: fill.time)!.bid)
+    }
+
+    @Test("a market-on-close order fills at the closing price; a limit-on-close the close does not reach expires")
+    func onClose() throws {
+        var world = World()
+        let close = SandboxDates.epoch(year: 2025, month: 3, day: 4, hour: 20)
+        let last = world.pricer.snapshot(symbol: "KO", at: close)!.last
+        let market = try world.books.place(
+            Self.ticket("BUY", 3, "KO", type: "MARKET_ON_CLOSE", duration: "DAY"), account: world.margin,
+            now: Self.start)
+        let limit = try world.books.place(
+            Self.ticket("BUY", 3, "KO", type: "LIMIT_ON_CLOSE", price: PriceModel.cents(last - 1), duration: "DAY"),
+            account: world.margin, now: Self.start)
+        world.books.advance(to: close - 60)
+        #expect(try world.books.order(market, account: world.margin).status == "WORKING")
+        world.books.advance(to: close + 60)
+        let filled = try world.books.order(market, account: world.margin)
+        #expect(filled.status == "FILLED" && filled.fills.first?.price == last && filled.fills.first?.time == close)
+        #expect(try world.books.order(limit, account: world.margin).status == "EXPIRED")
+    }
+
     static func spread(_ orderType: String, price: Double?, at t: Double, pricer: MarketPricer) throws -> OrderTicket {
         let spy = try #require(MarketUniverse.lookup("SPY"))
         let spot = pricer.model.price(spy, at: t)

@@ -29,6 +29,25 @@ struct MarketModelTests {
     }
 
     @Test(
+        "real CUSIPs find their securities, as at Schwab",
+        arguments: [
+            ("037833100", "AAPL"), ("594918104", "MSFT"), ("78462F103", "SPY"), ("46090E103", "QQQ"),
+            ("67066G104", "NVDA"), ("023135106", "AMZN"), ("02079K305", "GOOGL"), ("02079K107", "GOOG"),
+            ("30303M102", "META"), ("88160R101", "TSLA"), ("46625H100", "JPM"), ("084670702", "BRK.B"),
+        ])
+    func realCusips(cusip: String, symbol: String) throws {
+        let found = try #require(MarketUniverse.lookup(cusip: cusip))
+        #expect(found.symbol == symbol)
+        #expect(MarketUniverse.lookup(symbol)?.cusip == cusip)
+    }
+
+    @Test("indices have no CUSIP and an empty one finds nothing")
+    func indicesHaveNoCusip() {
+        #expect(MarketUniverse.all.filter(\.isIndex).allSatisfy { $0.cusip.isEmpty })
+        #expect(MarketUniverse.lookup(cusip: "") == nil)
+    }
+
+    @Test(
         "CUSIP check digits match real CUSIPs",
         arguments: [("03783310", 0), ("59491810", 4), ("46625H10", 0), ("02079K30", 5), ("88160R10", 1)])
     func cusipCheckDigit(first8: String, digit: Int) {

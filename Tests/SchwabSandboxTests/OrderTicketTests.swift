@@ -82,6 +82,22 @@ struct OrderTicketTests {
                 "price is required for a NET_CREDIT order"
             ),
             (order([("complexOrderStrategyType", "SIDEWAYS")]), "complexOrderStrategyType 'SIDEWAYS'"),
+            (order([("orderType", "TRAILING_STOP"), ("price", .null)]), "stopPriceOffset is required"),
+            (order([("orderType", "TRAILING_STOP"), ("stopPriceOffset", 0)]), "greater than zero"),
+            (
+                order([("orderType", "TRAILING_STOP"), ("stopPriceOffset", 1), ("stopPriceLinkBasis", "AVERAGE")]),
+                "stopPriceLinkBasis \"AVERAGE\" is not simulated"
+            ),
+            (
+                order([("orderType", "TRAILING_STOP"), ("stopPriceOffset", 1), ("stopPriceLinkType", "POINTS")]),
+                "stopPriceLinkType \"POINTS\" is not one of"
+            ),
+            (
+                order([("orderType", "TRAILING_STOP"), ("stopPriceOffset", 100), ("stopPriceLinkType", "PERCENT")]),
+                "must be below 100"
+            ),
+            (order([("orderType", "LIMIT_ON_CLOSE"), ("price", .null)]), "price is required for a LIMIT_ON_CLOSE"),
+            (order([("orderType", "CABINET")]), "CABINET is not simulated"),
         ] as [(JSONValue, String)])
     func invalidOrders(body: JSONValue, message: String) {
         #expect {
@@ -90,6 +106,22 @@ struct OrderTicketTests {
             guard let error = error as? SandboxError else { return false }
             return error.status == 400 && error.details.contains { $0.contains(message) }
         }
+    }
+
+    @Test("a trailing stop carries its link (LAST and VALUE unless told), on-close orders their type")
+    func trailingAndOnClose() throws {
+        let trailing = try OrderTicket.parse(
+            Self.order([("orderType", "TRAILING_STOP"), ("price", .null), ("stopPriceOffset", 2.5)]), now: Self.now)
+        #expect(trailing.trail == OrderTicket.Trail(basis: "LAST", type: "VALUE", offset: 2.5))
+        let percent = try OrderTicket.parse(
+            Self.order([
+                ("orderType", "TRAILING_STOP"), ("price", .null), ("stopPriceOffset", "5"),
+                ("stopPriceLinkBasis", "BID"), ("stopPriceLinkType", "PERCENT"),
+            ]), now: Self.now)
+        #expect(percent.trail == OrderTicket.Trail(basis: "BID", type: "PERCENT", offset: 5))
+        let close = try OrderTicket.parse(
+            Self.order([("orderType", "MARKET_ON_CLOSE"), ("price", .null)]), now: Self.now)
+        #expect(close.isOnClose && close.trail == nil)
     }
 
     @Test("an OCO carries both children and a TRIGGER its follow-up")

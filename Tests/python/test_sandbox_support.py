@@ -82,7 +82,17 @@ class Sandbox:
         query = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI, "state": "st-42"}
         if pkce:
             query.update(pkce)
-        status, _, page = self.request("GET", "/v1/oauth/authorize?" + urllib.parse.urlencode(query))
+        location = urllib.parse.urlparse(self.authorize(query, user))
+        assert location.scheme + "://" + location.netloc + location.path == REDIRECT_URI
+        params = urllib.parse.parse_qs(location.query)
+        assert params["state"] == ["st-42"]
+        return params["code"][0]
+
+    def authorize(self, query, user=None):
+        """Opens the login page for an authorize `query` (a dict, or a client's own query string),
+        submits it like a browser, and returns the callback URL the sandbox redirects to."""
+        text = query if isinstance(query, str) else urllib.parse.urlencode(query)
+        status, _, page = self.request("GET", "/v1/oauth/authorize?" + text)
         assert status == 200, page
         form = FormReader()
         form.feed(page)
@@ -93,11 +103,7 @@ class Sandbox:
             "POST", form.action, body=urllib.parse.urlencode(fields).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert status == 302, status
-        location = urllib.parse.urlparse(headers["Location"])
-        assert location.scheme + "://" + location.netloc + location.path == REDIRECT_URI
-        params = urllib.parse.parse_qs(location.query)
-        assert params["state"] == ["st-42"]
-        return params["code"][0]
+        return headers["Location"]
 
     def token(self, form, secret=CLIENT_SECRET):
         basic = base64.b64encode(f"{CLIENT_ID}:{secret}".encode()).decode()
