@@ -114,7 +114,8 @@ final class UpstreamTestPeer: Sendable {
         child = try ChildProcess(
             arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), logDirectory: directory)
         let port = port
-        guard await TestSupport.waitUntil(timeout: 15, { TestSupport.isListening(port: port) }) else {
+        guard await TestSupport.waitUntil(timeout: TestSupport.hangTimeout, { TestSupport.isListening(port: port) })
+        else {
             let log = child.stderrText
             child.stop()
             throw PeerError(message: "the Python peer did not listen on \(port): \(log)")

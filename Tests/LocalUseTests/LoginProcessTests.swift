@@ -23,7 +23,7 @@ struct LoginProcessTests {
 
     static func authorizeURL(_ login: ChildProcess) async -> String? {
         var found: String?
-        _ = await eventually(timeout: 30) {
+        _ = await eventually {
             found = login.stdoutText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .first { $0.hasPrefix("http://") && $0.contains("/v1/oauth/authorize?") }
             return found != nil || !login.isRunning
@@ -46,7 +46,7 @@ struct LoginProcessTests {
         let page = try await BrowserPlay.visit(back)
         #expect(page.status == 200)
         #expect(page.body.contains("Signed in"))
-        #expect(await login.waitForExit(timeout: 30) == 0)
+        #expect(await login.waitForExit() == 0)
         let output = login.stdoutText
         #expect(output.contains("signed in."))
         #expect(output.contains("Individual ..."))
@@ -87,7 +87,7 @@ struct LoginProcessTests {
         // The KV service runs here, so login uses it rather than a private one.
         let kv = try ChildProcess(["kv", "--config", world.configPath], logDirectory: world.folder)
         defer { kv.stop() }
-        #expect(await eventually(timeout: 20) { FileManager.default.fileExists(atPath: world.kvSocket) })
+        #expect(await eventually { FileManager.default.fileExists(atPath: world.kvSocket) })
         let login = try Self.startLogin(world: world, sandbox: sandbox, callbackPort: port)
         defer { login.stop() }
         let url = try #require(await Self.authorizeURL(login), "no URL printed: \(login.stderrText)")
@@ -101,7 +101,7 @@ struct LoginProcessTests {
         let (first, second) = (try await BrowserPlay.visit(back), try await BrowserPlay.visit(back))
         #expect(first.status == 200)
         #expect(second.status == 409 || second.status == 0)
-        #expect(await login.waitForExit(timeout: 30) == 0)
+        #expect(await login.waitForExit() == 0)
         #expect(!login.stderrText.contains("kv listening"), "login should have used the running KV service")
         _ = await kv.terminate(grace: 5)
         #expect(try await world.storedTokens() != nil)
@@ -113,7 +113,7 @@ struct LoginProcessTests {
         let port = TestSupport.freePort()
         let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port, extra: ["--timeout", "60"])
         defer { login.stop() }
-        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        #expect(await eventually { TestSupport.isListening(port: port) })
         let script =
             "openssl s_client -connect 127.0.0.1:\(port) -servername localhost </dev/null 2>/dev/null"
             + " | openssl x509 -noout -ext subjectAltName,basicConstraints -dates"
@@ -144,7 +144,7 @@ struct LoginProcessTests {
         let world = try LocalWorld()
         let login = try Self.startLogin(
             world: world, sandbox: nil, callbackPort: TestSupport.freePort(), withoutKey: true)
-        #expect(await login.waitForExit(timeout: 30) == 1)
+        #expect(await login.waitForExit() == 1)
         #expect(login.stderrText.contains("COOKIE_ENCRYPTION_KEY is not set"))
         #expect(!login.stdoutText.contains("authorize"))
     }
@@ -154,7 +154,7 @@ struct LoginProcessTests {
         let world = try LocalWorld()
         let login = try Self.startLogin(
             world: world, sandbox: nil, callbackPort: TestSupport.freePort(), extra: ["--timeout", "2"])
-        #expect(await login.waitForExit(timeout: 30) == 1)
+        #expect(await login.waitForExit() == 1)
         #expect(login.stderrText.contains("no sign-in arrived within 2 seconds"))
         #expect(try await world.storedTokens() == nil)
     }
@@ -165,9 +165,9 @@ struct LoginProcessTests {
         let port = TestSupport.freePort()
         let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port)
         defer { login.stop() }
-        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        #expect(await eventually { TestSupport.isListening(port: port) })
         login.signal(SIGTERM)
-        #expect(await login.waitForExit(timeout: 20) == 1)
+        #expect(await login.waitForExit() == 1)
         #expect(login.stderrText.contains("cancelled"))
         #expect(!TestSupport.isListening(port: port))
     }
@@ -212,10 +212,10 @@ struct LoginProcessTests {
         let login = try ChildProcess(
             arguments, executable: executable, environment: environment, logDirectory: world.folder)
         defer { login.stop() }
-        #expect(await eventually(timeout: 30) { FileManager.default.fileExists(atPath: opened) })
+        #expect(await eventually { FileManager.default.fileExists(atPath: opened) })
         let url = try String(contentsOfFile: opened, encoding: .utf8)
         #expect(url.hasPrefix("http://127.0.0.1:9/v1/oauth/authorize?"))
-        #expect(await eventually(timeout: 10) { login.stdoutText.contains(url) })
+        #expect(await eventually { login.stdoutText.contains(url) })
         #expect(login.stdoutText.contains("Your browser should open now"))
         _ = await login.terminate(grace: 5)
     }

@@ -26,7 +26,7 @@ import Testing
         defer { world.cleanUp() }
         let script = """
             import http.client, json, sys
-            c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+            c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=60)
             for n in range(1000):
                 c.request("GET", "/objects/RuntimeProbe/spread-%d/state" % n)
                 r = c.getresponse()

@@ -35,7 +35,7 @@ final class SchwabWorld: @unchecked Sendable {
         sandbox = try ChildProcess(["sandbox", "--port", "0", "--admin-token", Self.adminToken], logDirectory: folder)
         var port: Int?
         let child = sandbox
-        _ = await eventually(timeout: 30) {
+        _ = await eventually {
             for line in child.stderrText.split(separator: "\n") where line.contains("\"sandbox ready\"") {
                 if let json = try? JSONValue.parse(String(line)), let found = json["port"]?.intValue { port = found }
             }
