@@ -23,7 +23,11 @@ final class SchwabWorld: @unchecked Sendable {
     let sandbox: ChildProcess
     let base: String
     let kv: KVServiceChild
-    let upstream = UpstreamClient(configuration: .init(connectTimeout: .seconds(2), totalTimeout: .seconds(10)))
+    /// Bounds on a hang only: a request the loaded machine is slow to answer must not time out,
+    /// or the client would retry (and record a sleep) where the test expects none.
+    let upstream = UpstreamClient(
+        configuration: .init(
+            connectTimeout: .seconds(TestSupport.hangTimeout / 2), totalTimeout: .seconds(TestSupport.hangTimeout)))
     let store: SchwabTokenStore
     let manager: TokenManager
     let lines = Recorded<String>()
