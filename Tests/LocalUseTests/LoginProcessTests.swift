@@ -8,7 +8,8 @@ struct LoginProcessTests {
     /// Starts `login` against `sandbox` on a free callback port; returns the child, the port and
     /// the authorize URL it printed.
     static func startLogin(
-        world: LocalWorld, sandbox: SandboxChild?, callbackPort: Int, extra: [String] = [], withoutKey: Bool = false
+        world: LocalWorld, sandbox: SandboxChild?, callbackPort: Int, extra: [String] = [], withoutKey: Bool = false,
+        environment: [String: String] = [:]
     ) throws -> ChildProcess {
         let apiBase = sandbox?.base ?? "http://127.0.0.1:9"
         let (executable, arguments) = world.command(
@@ -17,7 +18,8 @@ struct LoginProcessTests {
                 "--api-base", apiBase,
             ] + extra, withoutKey: withoutKey)
         return try ChildProcess(
-            arguments, executable: executable, environment: withoutKey ? [:] : world.environment(),
+            arguments, executable: executable,
+            environment: (withoutKey ? [:] : world.environment()).merging(environment) { _, given in given },
             logDirectory: world.folder)
     }
 
@@ -111,7 +113,13 @@ struct LoginProcessTests {
     func certificateHasLoopbackNames() async throws {
         let world = try LocalWorld()
         let port = TestSupport.freePort()
-        let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port, extra: ["--timeout", "60"])
+        // The login's temporary folder lies in the world's own folder, so the leftover check below
+        // sees this login's files only, not those of another login starting on the same machine.
+        let temporary = world.folder.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        let login = try Self.startLogin(
+            world: world, sandbox: nil, callbackPort: port, extra: ["--timeout", "600"],
+            environment: ["TMPDIR": temporary.path])
         defer { login.stop() }
         #expect(await eventually { TestSupport.isListening(port: port) })
         let script =
@@ -133,9 +141,9 @@ struct LoginProcessTests {
         #expect(checks.status == 0, "valid now, gone within about a day: \(checks.output) \(checks.error)")
         _ = await login.terminate(grace: 5)
         // The key and certificate files were removed once loaded.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: temporary.path)
             .filter { $0.hasPrefix("schwab-mcp-login-") }
-            .filter { FileManager.default.fileExists(atPath: NSTemporaryDirectory() + $0 + "/key.pem") }
+            .filter { FileManager.default.fileExists(atPath: temporary.appendingPathComponent($0 + "/key.pem").path) }
         #expect(leftovers.isEmpty)
     }
 
@@ -205,7 +213,7 @@ struct LoginProcessTests {
         let (executable, arguments) = world.command(
             [
                 "login", "--config", world.configPath, "--port", String(TestSupport.freePort()), "--api-base",
-                "http://127.0.0.1:9", "--timeout", "30",
+                "http://127.0.0.1:9", "--timeout", "600",
             ])
         var environment = world.environment()
         environment["PATH"] = path
