@@ -50,13 +50,22 @@ public final class KVService: Sendable {
     /// The configuration this service runs with.
     public let configuration: Configuration
     private let logger: Logger
+    private let now: @Sendable () -> Int64
     private let state = Mutex(false)  // true once shutdown() was called
     private let wakePipe: (read: Int32, write: Int32)
 
     /// A service that will serve `configuration` once `run()` is called.
-    public init(configuration: Configuration, logger: Logger) throws(KVError) {
+    ///
+    /// `now` is the store's clock (milliseconds since the epoch, `KVStore.systemClock` unless
+    /// given): what expirations are measured against, on reads and in the sweeper. A seam for
+    /// tests, so a key's TTL runs out when the test moves time rather than while a loaded machine
+    /// is between two calls.
+    public init(
+        configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Int64 = KVStore.systemClock
+    ) throws(KVError) {
         self.configuration = configuration
         self.logger = logger
+        self.now = now
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else {
             throw KVError(.unavailable, "cannot create the shutdown pipe: \(UnixSocket.describe(errno))")
@@ -74,7 +83,8 @@ public final class KVService: Sendable {
     /// requests already read, closes the database cleanly (checkpointing the WAL) and removes the
     /// socket file.
     public func run() throws(KVError) {
-        let store = try KVStore(path: configuration.databasePath, fsyncEachCommit: configuration.fsyncEachCommit)
+        let store = try KVStore(
+            path: configuration.databasePath, fsyncEachCommit: configuration.fsyncEachCommit, now: now)
         let listener: Int32
         do {
             listener = try UnixSocket.listen(path: configuration.socketPath)

@@ -79,8 +79,14 @@ public final class SessionHostServer: Sendable {
     }
 
     /// A host serving `registry`'s classes with state in the KV service (or `kv`, when given).
+    ///
+    /// `clock` is where its `ObjectHost` reads the time for idle eviction and leases (the
+    /// system's wall clock unless given). A seam for tests: with a clock they move by hand, an
+    /// object is evicted when the test moves time past `idleTimeout`, never because a loaded
+    /// machine was slow between two requests.
     public init(
-        configuration: Configuration, registry: ObjectRegistry, logger: Logger, kv: (any KVBackend)? = nil
+        configuration: Configuration, registry: ObjectRegistry, logger: Logger, kv: (any KVBackend)? = nil,
+        clock: any RuntimeClock = SystemRuntimeClock()
     ) throws {
         self.configuration = configuration
         self.logger = logger.with([("host", .string(configuration.hostID))])
@@ -93,7 +99,7 @@ public final class SessionHostServer: Sendable {
                 hostID: configuration.hostID, namespace: configuration.namespace,
                 idleTimeoutMilliseconds: Self.milliseconds(configuration.idleTimeout),
                 leaseTTLMilliseconds: Self.milliseconds(configuration.leaseTTL), executor: loop),
-            registry: registry, kv: kv ?? KVClient(socketPath: configuration.kvSocketPath))
+            registry: registry, kv: kv ?? KVClient(socketPath: configuration.kvSocketPath), clock: clock)
     }
 
     /// Starts the loop, listens on the socket (refusing one a live process answers on) and starts

@@ -39,11 +39,11 @@ final class LogRelay: Sendable {
     var lastLines: [String] { state.withLock { $0.lastLines } }
 
     /// Waits until the pipe has been read to its end (the child and anything it left holding the
-    /// pipe are gone), at most `timeout`: a child that exits may still have lines in the pipe,
-    /// and they are the ones that explain why.
-    func waitUntilDrained(timeout: Duration) {
-        let deadline = ContinuousClock.now + timeout
-        while !state.withLock({ $0.finished }) && ContinuousClock.now < deadline { usleep(5_000) }
+    /// pipe are gone), at most `timeout` by `now`: a child that exits may still have lines in the
+    /// pipe, and they are the ones that explain why.
+    func waitUntilDrained(timeout: Duration, now: () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        let deadline = now() + timeout
+        while !state.withLock({ $0.finished }) && now() < deadline { usleep(5_000) }
     }
 
     private func pump() {

@@ -105,9 +105,9 @@ extension Supervisor {
     }
 
     private func awaitExit(_ child: SupervisedChild, within limit: Duration) -> Bool {
-        let deadline = ContinuousClock.now + limit
+        let deadline = options.now() + limit
         while child.pid != nil {
-            guard ContinuousClock.now < deadline else { return false }
+            guard options.now() < deadline else { return false }
             usleep(10_000)
         }
         return true

@@ -23,15 +23,25 @@ public final class Supervisor: Sendable {
         public var readinessTimeout: Duration
         /// The restart backoff.
         public var restart: RestartPolicy.Configuration
+        /// Where the grace period, the readiness timeout and the wait for a dead child's last log
+        /// lines read the time; the system's monotonic clock unless given otherwise.
+        ///
+        /// A seam for tests: with a clock they move by hand, "killed after the grace" happens when
+        /// the test says the grace is over (after it saw the child ignore SIGTERM), never because
+        /// a loaded machine took longer than the grace to run the child's handler.
+        public var now: @Sendable () -> ContinuousClock.Instant
 
-        /// 10 s grace, 30 s to get ready, the default backoff, unless given otherwise.
+        /// 10 s grace, 30 s to get ready, the default backoff, the system clock, unless given
+        /// otherwise.
         public init(
             grace: Duration = .seconds(10), readinessTimeout: Duration = .seconds(30),
-            restart: RestartPolicy.Configuration = .init()
+            restart: RestartPolicy.Configuration = .init(),
+            now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
         ) {
             self.grace = grace
             self.readinessTimeout = readinessTimeout
             self.restart = restart
+            self.now = now
         }
     }
 
@@ -116,7 +126,7 @@ public final class Supervisor: Sendable {
     }
 
     private func awaitReady(_ child: SupervisedChild) throws(SupervisorError) {
-        let deadline = ContinuousClock.now + options.readinessTimeout
+        let deadline = options.now() + options.readinessTimeout
         while true {
             if child.probeReady() {
                 child.state.withLock { $0.ready = true }
@@ -124,7 +134,7 @@ public final class Supervisor: Sendable {
                 return
             }
             if child.state.withLock({ $0.pid }) == nil {
-                child.state.withLock { $0.relay }?.waitUntilDrained(timeout: .seconds(1))
+                child.state.withLock { $0.relay }?.waitUntilDrained(timeout: .seconds(1), now: options.now)
             }
             let (pid, exit, lines) = child.state.withLock { ($0.pid, $0.lastExit, $0.relay?.lastLines ?? []) }
             if pid == nil {
@@ -136,7 +146,7 @@ public final class Supervisor: Sendable {
             if stopRequested.load(ordering: .acquiring) {
                 throw SupervisorError(.interrupted, "stopped while waiting for \(child.spec.name) to be ready")
             }
-            guard ContinuousClock.now < deadline else {
+            guard options.now() < deadline else {
                 throw SupervisorError(
                     .notReady,
                     "\(child.spec.name) did not show \(child.spec.readiness) within \(options.readinessTimeout)")

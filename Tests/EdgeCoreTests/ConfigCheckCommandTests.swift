@@ -11,7 +11,7 @@ struct ConfigCheckCommandTests {
     ) async throws -> CommandResult {
         let child = try ChildProcess(
             ["config", "check"] + arguments, environment: environment, logDirectory: folder, currentDirectory: folder)
-        let status = try #require(await child.waitForExit(timeout: 30))
+        let status = try #require(await child.waitForExit())
         return (status, child.stdoutText, child.stderrText)
     }
 
@@ -68,7 +68,7 @@ struct ConfigCheckCommandTests {
         let folder = try TestSupport.temporaryDirectory("config-check")
         defer { try? FileManager.default.removeItem(at: folder) }
         let child = try ChildProcess(["config"], logDirectory: folder, currentDirectory: folder)
-        #expect(await child.waitForExit(timeout: 30) == 0)
+        #expect(await child.waitForExit() == 0)
         #expect(child.stdoutText.contains("usage: schwab-mcp config check"))
     }
 }

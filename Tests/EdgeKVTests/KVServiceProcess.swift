@@ -29,7 +29,9 @@ final class KVServiceProcess: @unchecked Sendable {
             ["kv", "--socket", socketPath, "--db", databasePath, "--namespaces", namespaces, "--log-level", "debug"]
                 + extra, logDirectory: folder)
         self.child = child
-        guard await TestSupport.waitUntil(timeout: 15, { RawSocket.canConnect(socketPath) || !child.isRunning }),
+        guard
+            await TestSupport.waitUntil(
+                timeout: TestSupport.hangTimeout, { RawSocket.canConnect(socketPath) || !child.isRunning }),
             child.isRunning
         else {
             throw KVTestFailure("kv did not start: \(child.stderrText)")
@@ -86,7 +88,7 @@ final class RawSocket: @unchecked Sendable {
             throw KVTestFailure("connect to \(path) failed: errno \(failure)")
         }
         self.fd = fd
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: Int(TestSupport.hangTimeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -96,7 +98,7 @@ final class RawSocket: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Reads until the peer closes (returns what arrived) or 10 seconds pass (returns nil).
+    /// Reads until the peer closes (returns what arrived) or `TestSupport.hangTimeout` seconds pass (returns nil).
     func readToEnd() -> [UInt8]? {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -69,7 +69,7 @@ struct HTTPServerBasicsTests {
         defer { server.stop() }
         let script = """
             import http.client
-            c = http.client.HTTPConnection("127.0.0.1", \(server.port), timeout=10)
+            c = http.client.HTTPConnection("127.0.0.1", \(server.port), timeout=60)
             out = []
             for i in range(5):
                 c.request("POST", "/echo", body=("n%d" % i).encode(), headers={"Content-Type": "text/plain"})

@@ -42,8 +42,10 @@ struct HTTPServerSlowClientTests {
         defer { server.stop() }
         let (sentAll, text, closed) = try await blocking {
             let client = try RawClient(port: server.port)
-            // 200 bytes, one every 100 ms: 20 s in all if the server let it go on.
-            let request = Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 160))
+            // One byte every 100 ms for as long as a test may wait (`TestSupport.hangTimeout`) if the
+            // server let it go on; the 1 s header timeout cuts it off long before.
+            let trickle = Int(TestSupport.hangTimeout * 10)
+            let request = Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: trickle))
             var sentAll = true
             for character in request {
                 if !client.send(String(character)) {
@@ -130,21 +132,23 @@ struct HTTPServerSlowClientTests {
             let failures = churn(0..<99)
             // The last round keeps its clients open while counting, to show the count sees them.
             let held = (0..<100).compactMap { _ in try? RawClient(port: port) }
-            let open =
-                (0..<50).lazy.map { _ -> Int in
-                    usleep(20_000)
-                    return serverSocketDescriptors(port: port)
-                }.first { $0 == held.count } ?? serverSocketDescriptors(port: port)
+            // Wait (on this thread of its own) until the server has accepted every held client.
+            let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+            var open = serverSocketDescriptors(port: port)
+            while open != held.count && Date() < deadline {
+                usleep(20_000)
+                open = serverSocketDescriptors(port: port)
+            }
             return (failures + 100 - held.count, open)
         }
         #expect(during == 100, "the server's sockets are visible while clients hold them")
         #expect(failures == 0)
-        #expect(await eventually(timeout: 20) { server.server.acceptedConnections >= 10_100 - failures })
+        #expect(await eventually { server.server.acceptedConnections >= 10_100 - failures })
         #expect(
-            await eventually(timeout: 20) { server.server.openConnections == 0 },
+            await eventually { server.server.openConnections == 0 },
             "open: \(server.server.openConnections), accepted \(server.server.acceptedConnections)")
         #expect(
-            await eventually(timeout: 20) { serverSocketDescriptors(port: port) == 0 },
+            await eventually { serverSocketDescriptors(port: port) == 0 },
             "server sockets still open: \(serverSocketDescriptors(port: port))")
     }
 

@@ -63,7 +63,7 @@ struct HTTPServerTLSTests {
         let script = """
             import http.client, ssl
             ctx = ssl.create_default_context(cafile="\(certificate.certificate)")
-            c = http.client.HTTPSConnection("127.0.0.1", \(server.port), context=ctx, timeout=10)
+            c = http.client.HTTPSConnection("127.0.0.1", \(server.port), context=ctx, timeout=60)
             body = b"x" * 200000
             c.request("POST", "/echo", body=body)
             r = c.getresponse()
@@ -115,7 +115,7 @@ struct HTTPServerTLSTests {
                 if select.select([s], [], [], 0.1)[0]:
                     sent_all = False
                     break
-            s.settimeout(10)
+            s.settimeout(60)
             data = b""
             try:
                 while True:

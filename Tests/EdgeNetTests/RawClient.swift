@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -16,7 +17,7 @@ final class RawClient: @unchecked Sendable {
     /// Connects to 127.0.0.1:`port`. The descriptor is stored only once connected: a class whose
     /// init throws after every property is set still runs `deinit`, which would close the number a
     /// second time, by then perhaps another thread's socket or pipe.
-    init(port: Int, readTimeout: Int = 15) throws {
+    init(port: Int, readTimeout: Int = Int(TestSupport.hangTimeout)) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -83,6 +84,13 @@ final class RawClient: @unchecked Sendable {
             if chunk.isEmpty { return (String(decoding: received, as: UTF8.self), true) }
             received += chunk
         }
+    }
+
+    /// Whether a read would return at once (bytes or the end of the stream); never blocks. False
+    /// means the server has neither answered nor closed.
+    var hasInput: Bool {
+        var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&probe, 1, 0) > 0
     }
 
     /// Shrinks the receive buffer, so a test that never reads fills it quickly.

@@ -32,7 +32,7 @@ final class TestServer: Sendable {
 
 /// `curl` with the arguments; returns status, stdout, stderr. Runs off the cooperative pool.
 func curl(_ arguments: [String]) async throws -> CommandResult {
-    try await TestSupport.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
+    try await TestSupport.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "60"] + arguments)
 }
 
 /// Runs a Python script with `python3` (from PATH) and returns status, stdout, stderr. Runs off

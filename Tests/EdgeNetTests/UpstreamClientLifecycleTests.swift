@@ -64,7 +64,9 @@ struct UpstreamClientLifecycleTests {
 
         let hang = peer.url("/hang")
         let task = Task { try await client.send(UpstreamRequest(url: hang)) }
-        try await Task.sleep(for: .milliseconds(200))
+        // In flight by an event: the peer has the request (a 200 ms pause could end before the
+        // request left on a loaded machine, and then only a cancel before sending was tested).
+        #expect(await eventually { peer.hangRequests == 1 }, "the request reached the peer")
         task.cancel()
         let result = await task.result
         guard case .failure(let error as UpstreamError) = result else {
@@ -104,7 +106,7 @@ struct UpstreamClientLifecycleTests {
         let client = UpstreamClient()
         let hang = peer.url("/hang")
         let inFlight = Task { try await client.send(UpstreamRequest(url: hang)) }
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await eventually { peer.hangRequests == 1 }, "the request is in flight at the peer")
         client.shutdown()
         let result = await inFlight.result
         guard case .failure(let error as UpstreamError) = result else {

@@ -6,7 +6,8 @@ import TestSupport
 /// Routes: `/order` answers like Schwab's place-order (201, `Location`, `Schwab-Client-CorrelId`,
 /// two `Set-Cookie`); `/echo` answers with JSON describing what arrived (method, path, headers,
 /// body hex, parsed form, and the number of the TCP connection it came on); `/hang` never answers
-/// in time; `/big?n=N` sends N bytes. The readiness probe counts as one connection. With a certificate and key it serves HTTPS.
+/// in time (and writes `hang request arrived` to its stderr when one comes in, so a test can wait
+/// for that event); `/big?n=N` sends N bytes. The readiness probe counts as one connection. With a certificate and key it serves HTTPS.
 final class UpstreamTestPeer: Sendable {
     let port: Int
     let directory: URL
@@ -59,6 +60,8 @@ final class UpstreamTestPeer: Sendable {
                         ("Set-Cookie", "second=2; Path=/; HttpOnly"),
                     ])
                 elif url.path == "/hang":
+                    sys.stderr.write("hang request arrived\n")
+                    sys.stderr.flush()
                     time.sleep(60)
                     self.reply(200, b"too late")
                 elif url.path == "/big":
@@ -114,12 +117,16 @@ final class UpstreamTestPeer: Sendable {
         child = try ChildProcess(
             arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), logDirectory: directory)
         let port = port
-        guard await TestSupport.waitUntil(timeout: 15, { TestSupport.isListening(port: port) }) else {
+        guard await TestSupport.waitUntil(timeout: TestSupport.hangTimeout, { TestSupport.isListening(port: port) })
+        else {
             let log = child.stderrText
             child.stop()
             throw PeerError(message: "the Python peer did not listen on \(port): \(log)")
         }
     }
+
+    /// How many `/hang` requests have reached the peer so far (from its stderr).
+    var hangRequests: Int { child.stderrText.components(separatedBy: "hang request arrived\n").count - 1 }
 
     /// The self-signed certificate (PEM) when serving HTTPS: a CA bundle that trusts this peer.
     var certificatePath: String { directory.appendingPathComponent("cert.pem").path }

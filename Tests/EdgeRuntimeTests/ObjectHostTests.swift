@@ -10,11 +10,12 @@ import Testing
 struct ObjectHostTests {
     func makeHost(
         _ kv: KVServiceChild, _ journal: ObjectJournal, id: String = "host-1",
-        clock: any RuntimeClock = SystemRuntimeClock()
+        clock: any RuntimeClock = ManualRuntimeClock()
     ) -> ObjectHost {
         // These tests are about ordering, eviction and errors, not lease expiry (ObjectLeaseTests
-        // covers that), and they run no lease maintenance: a lease long enough to outlast any
-        // slowness of a loaded machine keeps them about what they name.
+        // covers that), and they run no lease maintenance: time moves only when a test moves it
+        // (the default clock never does), so no lease runs out and no object goes idle because a
+        // loaded machine was slow.
         ObjectHost(
             configuration: .init(
                 hostID: id, namespace: "OBJECTS", idleTimeoutMilliseconds: 600_000, leaseTTLMilliseconds: 60_000),

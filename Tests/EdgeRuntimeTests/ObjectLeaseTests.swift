@@ -9,8 +9,10 @@ import Testing
 /// hand-off, takeover after expiry, and fenced storage.
 @Suite("ObjectLease", .realWorld)
 struct ObjectLeaseTests {
+    /// A host on `clock`; by default a clock that never moves, so a lease expires only when a
+    /// test moves time on purpose and never because a loaded machine was slow between two steps.
     func makeHost(
-        _ kv: KVServiceChild, _ journal: ObjectJournal, id: String, clock: any RuntimeClock = SystemRuntimeClock()
+        _ kv: KVServiceChild, _ journal: ObjectJournal, id: String, clock: any RuntimeClock = ManualRuntimeClock()
     ) -> ObjectHost {
         ObjectHost(
             configuration: .init(hostID: id, namespace: "OBJECTS", leaseTTLMilliseconds: 3000),
@@ -21,7 +23,12 @@ struct ObjectLeaseTests {
     func singleActivation() async throws {
         let kv = try await KVServiceChild()
         let journal = ObjectJournal()
-        let hosts = [makeHost(kv, journal, id: "host-1"), makeHost(kv, journal, id: "host-2")]
+        // One clock for both hosts, standing still: a lease taken in the burst cannot run out
+        // before the burst ends, however slowly the machine gets through it.
+        let clock = ManualRuntimeClock()
+        let hosts = [
+            makeHost(kv, journal, id: "host-1", clock: clock), makeHost(kv, journal, id: "host-2", clock: clock),
+        ]
         let ids = (0..<10).map { "user-\($0)" }
         let outcomes = await withTaskGroup(of: (String, String, String?).self) { group in
             for round in 0..<8 {
@@ -58,7 +65,12 @@ struct ObjectLeaseTests {
     func handOff() async throws {
         let kv = try await KVServiceChild()
         let journal = ObjectJournal()
-        let (one, two) = (makeHost(kv, journal, id: "host-1"), makeHost(kv, journal, id: "host-2"))
+        // Time stands still: host 2 is refused because host 1 holds the lease, never because it
+        // just ran out on a slow machine.
+        let clock = ManualRuntimeClock()
+        let (one, two) = (
+            makeHost(kv, journal, id: "host-1", clock: clock), makeHost(kv, journal, id: "host-2", clock: clock)
+        )
         let address = ObjectAddress(className: "Recorder", id: "ivy")
         #expect(try await one.dispatch(recorderRequest("ivy", "/count")).text == "1")
         await #expect(throws: ObjectHostError.self) { try await two.dispatch(recorderRequest("ivy", "/count")) }
@@ -179,7 +191,8 @@ struct ObjectLeaseTests {
     @Test("a released lease keeps its version growing, so tokens never repeat")
     func tokensGrow() async throws {
         let kv = try await KVServiceChild()
-        let keeper = ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1")
+        let keeper = ObjectLeaseKeeper(
+            kv: kv.client, namespace: "OBJECTS", holder: "host-1", clock: ManualRuntimeClock())
         let address = ObjectAddress(className: "Recorder", id: "ned")
         var tokens: [UInt64] = []
         for _ in 0..<4 {
@@ -192,17 +205,20 @@ struct ObjectLeaseTests {
     }
 }
 
+/// Storage refuses writes once its lease expired by its own clock, so these tests use a clock
+/// that never moves: a three-second lease must not run out between two steps of a slow machine.
 @Suite("ObjectStorage", .realWorld)
 struct ObjectStorageTests {
     @Test("get, put, delete and list stay inside the object's prefix and skip deleted keys")
     func crud() async throws {
         let kv = try await KVServiceChild()
-        let keeper = ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1")
+        let clock = ManualRuntimeClock()
+        let keeper = ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1", clock: clock)
         let one = try await keeper.acquire(ObjectAddress(className: "Recorder", id: "a"))
         // "a:" would collide with a naive "<class>:<id>:" prefix scheme for the id "a:b".
         let two = try await keeper.acquire(ObjectAddress(className: "Recorder", id: "a:b"))
-        let storage = ObjectStorage(lease: one, kv: kv.client, namespace: "OBJECTS", clock: SystemRuntimeClock())
-        let other = ObjectStorage(lease: two, kv: kv.client, namespace: "OBJECTS", clock: SystemRuntimeClock())
+        let storage = ObjectStorage(lease: one, kv: kv.client, namespace: "OBJECTS", clock: clock)
+        let other = ObjectStorage(lease: two, kv: kv.client, namespace: "OBJECTS", clock: clock)
         try await storage.put("b:x", [1])
         try await storage.put("session:1", [2])
         try await storage.put("session:2", [3])
@@ -222,9 +238,10 @@ struct ObjectStorageTests {
     @Test("JSON values round-trip, and a value of the wrong shape is a clear error")
     func json() async throws {
         let kv = try await KVServiceChild()
-        let lease = try await ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1")
+        let clock = ManualRuntimeClock()
+        let lease = try await ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1", clock: clock)
             .acquire(ObjectAddress(className: "Recorder", id: "j"))
-        let storage = ObjectStorage(lease: lease, kv: kv.client, namespace: "OBJECTS", clock: SystemRuntimeClock())
+        let storage = ObjectStorage(lease: lease, kv: kv.client, namespace: "OBJECTS", clock: clock)
         try await storage.put("ids", json: ["schwabUserId": "u1"])
         #expect(try await storage.get("ids", as: [String: String].self) == ["schwabUserId": "u1"])
         await #expect(throws: ObjectHostError.self) { try await storage.get("ids", as: Int.self) }
@@ -234,9 +251,10 @@ struct ObjectStorageTests {
         "empty and oversized keys are refused before reaching KV", arguments: ["", String(repeating: "k", count: 600)])
     func badKeys(key: String) async throws {
         let kv = try await KVServiceChild()
-        let lease = try await ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1")
+        let clock = ManualRuntimeClock()
+        let lease = try await ObjectLeaseKeeper(kv: kv.client, namespace: "OBJECTS", holder: "host-1", clock: clock)
             .acquire(ObjectAddress(className: "Recorder", id: "k"))
-        let storage = ObjectStorage(lease: lease, kv: kv.client, namespace: "OBJECTS", clock: SystemRuntimeClock())
+        let storage = ObjectStorage(lease: lease, kv: kv.client, namespace: "OBJECTS", clock: clock)
         do {
             try await storage.put(key, [1])
             Issue.record("accepted a bad key")

@@ -47,10 +47,12 @@ final class LocalWorld: @unchecked Sendable {
         let kv = try ChildProcess(["kv", "--config", configPath], logDirectory: folder)
         defer { kv.stop() }
         let client = KVClient(socketPath: kvSocket)
-        guard await eventually(timeout: 20, { FileManager.default.fileExists(atPath: kvSocket) }) else {
+        guard await eventually(timeout: TestSupport.hangTimeout, { FileManager.default.fileExists(atPath: kvSocket) })
+        else {
             throw SetupFailure("kv did not start: \(kv.stderrText)")
         }
-        for _ in 0..<200 where (try? await client.ping()) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while (try? await client.ping()) == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let store = SchwabTokenStore(kv: client, namespace: "OAUTH_KV", keys: try OAuthKeys(cookieEncryptionKey: key))
         let tokens = try await store.load(schwabUserId: nil, clientId: "local")
         _ = await kv.terminate(grace: 5)
@@ -72,7 +74,8 @@ final class SandboxChild: @unchecked Sendable {
             let port = TestSupport.freePort()
             let child = try ChildProcess(
                 ["sandbox", "--port", String(port), "--redirect-uri", redirectURI], logDirectory: folder)
-            if await eventually(timeout: 20, { TestSupport.isListening(port: port) || !child.isRunning }),
+            if await eventually(
+                timeout: TestSupport.hangTimeout, { TestSupport.isListening(port: port) || !child.isRunning }),
                 child.isRunning
             {
                 started = (child, port)

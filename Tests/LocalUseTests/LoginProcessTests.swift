@@ -8,7 +8,8 @@ struct LoginProcessTests {
     /// Starts `login` against `sandbox` on a free callback port; returns the child, the port and
     /// the authorize URL it printed.
     static func startLogin(
-        world: LocalWorld, sandbox: SandboxChild?, callbackPort: Int, extra: [String] = [], withoutKey: Bool = false
+        world: LocalWorld, sandbox: SandboxChild?, callbackPort: Int, extra: [String] = [], withoutKey: Bool = false,
+        environment: [String: String] = [:]
     ) throws -> ChildProcess {
         let apiBase = sandbox?.base ?? "http://127.0.0.1:9"
         let (executable, arguments) = world.command(
@@ -17,13 +18,14 @@ struct LoginProcessTests {
                 "--api-base", apiBase,
             ] + extra, withoutKey: withoutKey)
         return try ChildProcess(
-            arguments, executable: executable, environment: withoutKey ? [:] : world.environment(),
+            arguments, executable: executable,
+            environment: (withoutKey ? [:] : world.environment()).merging(environment) { _, given in given },
             logDirectory: world.folder)
     }
 
     static func authorizeURL(_ login: ChildProcess) async -> String? {
         var found: String?
-        _ = await eventually(timeout: 30) {
+        _ = await eventually {
             found = login.stdoutText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .first { $0.hasPrefix("http://") && $0.contains("/v1/oauth/authorize?") }
             return found != nil || !login.isRunning
@@ -46,7 +48,7 @@ struct LoginProcessTests {
         let page = try await BrowserPlay.visit(back)
         #expect(page.status == 200)
         #expect(page.body.contains("Signed in"))
-        #expect(await login.waitForExit(timeout: 30) == 0)
+        #expect(await login.waitForExit() == 0)
         let output = login.stdoutText
         #expect(output.contains("signed in."))
         #expect(output.contains("Individual ..."))
@@ -87,7 +89,7 @@ struct LoginProcessTests {
         // The KV service runs here, so login uses it rather than a private one.
         let kv = try ChildProcess(["kv", "--config", world.configPath], logDirectory: world.folder)
         defer { kv.stop() }
-        #expect(await eventually(timeout: 20) { FileManager.default.fileExists(atPath: world.kvSocket) })
+        #expect(await eventually { FileManager.default.fileExists(atPath: world.kvSocket) })
         let login = try Self.startLogin(world: world, sandbox: sandbox, callbackPort: port)
         defer { login.stop() }
         let url = try #require(await Self.authorizeURL(login), "no URL printed: \(login.stderrText)")
@@ -101,7 +103,7 @@ struct LoginProcessTests {
         let (first, second) = (try await BrowserPlay.visit(back), try await BrowserPlay.visit(back))
         #expect(first.status == 200)
         #expect(second.status == 409 || second.status == 0)
-        #expect(await login.waitForExit(timeout: 30) == 0)
+        #expect(await login.waitForExit() == 0)
         #expect(!login.stderrText.contains("kv listening"), "login should have used the running KV service")
         _ = await kv.terminate(grace: 5)
         #expect(try await world.storedTokens() != nil)
@@ -111,9 +113,15 @@ struct LoginProcessTests {
     func certificateHasLoopbackNames() async throws {
         let world = try LocalWorld()
         let port = TestSupport.freePort()
-        let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port, extra: ["--timeout", "60"])
+        // The login's temporary folder lies in the world's own folder, so the leftover check below
+        // sees this login's files only, not those of another login starting on the same machine.
+        let temporary = world.folder.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        let login = try Self.startLogin(
+            world: world, sandbox: nil, callbackPort: port, extra: ["--timeout", "600"],
+            environment: ["TMPDIR": temporary.path])
         defer { login.stop() }
-        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        #expect(await eventually { TestSupport.isListening(port: port) })
         let script =
             "openssl s_client -connect 127.0.0.1:\(port) -servername localhost </dev/null 2>/dev/null"
             + " | openssl x509 -noout -ext subjectAltName,basicConstraints -dates"
@@ -133,9 +141,9 @@ struct LoginProcessTests {
         #expect(checks.status == 0, "valid now, gone within about a day: \(checks.output) \(checks.error)")
         _ = await login.terminate(grace: 5)
         // The key and certificate files were removed once loaded.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: temporary.path)
             .filter { $0.hasPrefix("schwab-mcp-login-") }
-            .filter { FileManager.default.fileExists(atPath: NSTemporaryDirectory() + $0 + "/key.pem") }
+            .filter { FileManager.default.fileExists(atPath: temporary.appendingPathComponent($0 + "/key.pem").path) }
         #expect(leftovers.isEmpty)
     }
 
@@ -144,7 +152,7 @@ struct LoginProcessTests {
         let world = try LocalWorld()
         let login = try Self.startLogin(
             world: world, sandbox: nil, callbackPort: TestSupport.freePort(), withoutKey: true)
-        #expect(await login.waitForExit(timeout: 30) == 1)
+        #expect(await login.waitForExit() == 1)
         #expect(login.stderrText.contains("COOKIE_ENCRYPTION_KEY is not set"))
         #expect(!login.stdoutText.contains("authorize"))
     }
@@ -154,7 +162,7 @@ struct LoginProcessTests {
         let world = try LocalWorld()
         let login = try Self.startLogin(
             world: world, sandbox: nil, callbackPort: TestSupport.freePort(), extra: ["--timeout", "2"])
-        #expect(await login.waitForExit(timeout: 30) == 1)
+        #expect(await login.waitForExit() == 1)
         #expect(login.stderrText.contains("no sign-in arrived within 2 seconds"))
         #expect(try await world.storedTokens() == nil)
     }
@@ -165,9 +173,9 @@ struct LoginProcessTests {
         let port = TestSupport.freePort()
         let login = try Self.startLogin(world: world, sandbox: nil, callbackPort: port)
         defer { login.stop() }
-        #expect(await eventually(timeout: 30) { TestSupport.isListening(port: port) })
+        #expect(await eventually { TestSupport.isListening(port: port) })
         login.signal(SIGTERM)
-        #expect(await login.waitForExit(timeout: 20) == 1)
+        #expect(await login.waitForExit() == 1)
         #expect(login.stderrText.contains("cancelled"))
         #expect(!TestSupport.isListening(port: port))
     }
@@ -205,17 +213,17 @@ struct LoginProcessTests {
         let (executable, arguments) = world.command(
             [
                 "login", "--config", world.configPath, "--port", String(TestSupport.freePort()), "--api-base",
-                "http://127.0.0.1:9", "--timeout", "30",
+                "http://127.0.0.1:9", "--timeout", "600",
             ])
         var environment = world.environment()
         environment["PATH"] = path
         let login = try ChildProcess(
             arguments, executable: executable, environment: environment, logDirectory: world.folder)
         defer { login.stop() }
-        #expect(await eventually(timeout: 30) { FileManager.default.fileExists(atPath: opened) })
+        #expect(await eventually { FileManager.default.fileExists(atPath: opened) })
         let url = try String(contentsOfFile: opened, encoding: .utf8)
         #expect(url.hasPrefix("http://127.0.0.1:9/v1/oauth/authorize?"))
-        #expect(await eventually(timeout: 10) { login.stdoutText.contains(url) })
+        #expect(await eventually { login.stdoutText.contains(url) })
         #expect(login.stdoutText.contains("Your browser should open now"))
         _ = await login.terminate(grace: 5)
     }

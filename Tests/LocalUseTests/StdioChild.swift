@@ -67,7 +67,7 @@ final class StdioChild: @unchecked Sendable {
     var outputEnded: Bool { collected.ended.withLock { $0 } }
 
     /// The first output message (parsed) that `matches`, waiting up to `timeout` seconds.
-    func message(timeout: Double = 20, where matches: (JSONValue) -> Bool) async -> JSONValue? {
+    func message(timeout: Double = TestSupport.hangTimeout, where matches: (JSONValue) -> Bool) async -> JSONValue? {
         var found: JSONValue?
         _ = await eventually(timeout: timeout) {
             found = output.compactMap { try? JSONValue.parse(Array($0.utf8)) }.first(where: matches)
@@ -77,7 +77,7 @@ final class StdioChild: @unchecked Sendable {
     }
 
     /// The answer to request `id`.
-    func answer(_ id: Int, timeout: Double = 20) async -> JSONValue? {
+    func answer(_ id: Int, timeout: Double = TestSupport.hangTimeout) async -> JSONValue? {
         await message(timeout: timeout) { $0["id"]?.intValue == id }
     }
 
@@ -95,7 +95,7 @@ final class StdioChild: @unchecked Sendable {
     var stderrText: String { (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "" }
 
     /// Waits for the process to exit by itself; its status, or nil.
-    func waitForExit(timeout: Double = 20) async -> Int32? {
+    func waitForExit(timeout: Double = TestSupport.hangTimeout) async -> Int32? {
         await eventually(timeout: timeout) { !process.isRunning } ? process.terminationStatus : nil
     }
 

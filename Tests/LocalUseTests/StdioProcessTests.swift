@@ -46,7 +46,7 @@ struct StdioProcessTests {
         stdio.request(6, "ping")
         _ = try #require(await stdio.answer(6), "a running call must not hold up other messages")
         stdio.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5,"reason":"test"}}"#)
-        let cancelled = try #require(await stdio.answer(5, timeout: 10))
+        let cancelled = try #require(await stdio.answer(5))
         #expect(cancelled["error"]?["code"]?.intValue == -32800)
         stdio.request(7, "tools/call", #"{"name":"status","arguments":{}}"#)
         let status = try #require(await stdio.answer(7))

@@ -2,6 +2,7 @@ import EdgeCore
 import EdgeHTTP
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import MCP
@@ -144,11 +145,11 @@ struct MCPEndpointFlowTests {
         }
         async let pumped: Void = body(stream)
         var question: JSONValue?
-        for _ in 0..<1000 where question == nil {
+        _ = await eventually {
             question = stream.events.compactMap { try? JSONValue.parse($0.data) }.first {
                 $0["method"] == "elicitation/create"
             }
-            try await Task.sleep(for: .milliseconds(10))
+            return question != nil
         }
         let request = try #require(question)
         #expect(request["params"]?["requestedSchema"]?["properties"]?["confirm"]?["type"] == "boolean")
@@ -191,10 +192,7 @@ struct MCPEndpointFlowTests {
                 .post, "/mcp", body: Self.call(11, "echo", "{\"message\":\"slow\",\"delayMs\":30000}"), headers: session
             ))
         // Cancel once the call is in flight (a cancel for an unknown request is ignored).
-        for _ in 0..<1000
-        where !(endpoint.sessions.withLock { $0[id]?.session.inFlight.contains(.number(11)) } ?? false) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        _ = await eventually { endpoint.sessions.withLock { $0[id]?.session.inFlight.contains(.number(11)) } ?? false }
         let cancel = await endpoint.handle(
             H.request(
                 .post, "/mcp",
@@ -223,9 +221,9 @@ struct MCPEndpointFlowTests {
         }
         let pump = Task { await body(stream) }
         var endpointURL: String?
-        for _ in 0..<1000 where endpointURL == nil {
+        _ = await eventually {
             endpointURL = stream.events.first { $0.event == "endpoint" }?.data
-            try await Task.sleep(for: .milliseconds(10))
+            return endpointURL != nil
         }
         let url = try #require(endpointURL)
         #expect(url.hasPrefix("/messages?sessionId="))
@@ -238,9 +236,9 @@ struct MCPEndpointFlowTests {
         #expect(bad.status.code == 400)
         var messages: [JSONValue] = []
         // Answers come in any order (each POST runs on its own); wait for both by id.
-        for _ in 0..<1000 where !(messages.contains { $0["id"] == 1 } && messages.contains { $0["id"] == 2 }) {
+        _ = await eventually {
             messages = stream.events.filter { $0.event == "message" }.compactMap { try? JSONValue.parse($0.data) }
-            try await Task.sleep(for: .milliseconds(10))
+            return messages.contains { $0["id"] == 1 } && messages.contains { $0["id"] == 2 }
         }
         let initialized = messages.first { $0["id"] == 1 }
         let echoed = messages.first { $0["id"] == 2 }
@@ -250,7 +248,7 @@ struct MCPEndpointFlowTests {
         #expect(echoed?["result"]?["structuredContent"] == nil)
         #expect(echoed?["result"] != nil)
         // Heartbeats keep the idle stream open.
-        for _ in 0..<1000 where !stream.text.contains(": heartbeat") { try await Task.sleep(for: .milliseconds(10)) }
+        _ = await eventually { stream.text.contains(": heartbeat") }
         #expect(stream.text.contains(": heartbeat"))
         stream.finish()
         await pump.value
@@ -271,7 +269,8 @@ struct MCPEndpointFlowTests {
         }
         let pump = Task { await body(stream) }
         var second = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
-        for _ in 0..<1000 where second.status.code == 200 {
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while second.status.code == 200 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(10))
             second = await endpoint.handle(H.request(.get, "/mcp", headers: headers, replacing: true))
         }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import MCP
@@ -53,7 +54,7 @@ struct SSEEventLogTests {
         let channel = SSEChannel(key: "g", replayCapacity: 4)
         let stream = CollectingStream()
         let pump = Task { await channel.pump(to: stream, after: 0, heartbeat: .milliseconds(20)) }
-        for _ in 0..<1000 where !stream.text.contains(": heartbeat") { try await Task.sleep(for: .milliseconds(10)) }
+        _ = await eventually { stream.text.contains(": heartbeat") }
         #expect(stream.text.contains(": heartbeat"))
         stream.finish()
         await pump.value
@@ -61,13 +62,13 @@ struct SSEEventLogTests {
     }
 
     @Test(
-        "a watched pump ends as soon as its client goes away, long before the next heartbeat", .timeLimit(.minutes(1)))
+        "a watched pump ends as soon as its client goes away, long before the next heartbeat", .timeLimit(.minutes(2)))
     func watchedPumpEnds() async {
         let channel = SSEChannel(key: "g", replayCapacity: 4)
         let stream = CollectingStream()
         let pump = Task { await channel.pump(to: stream, after: 0, heartbeat: .seconds(3600), watchClient: true) }
         channel.publish(.notification(method: "hello", params: nil))
-        for _ in 0..<1000 where stream.events.isEmpty { try? await Task.sleep(for: .milliseconds(10)) }
+        _ = await eventually { !stream.events.isEmpty }
         stream.finish()
         await pump.value
         #expect(stream.events.count == 1)

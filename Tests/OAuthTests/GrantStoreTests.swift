@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeHTTP
 import EdgeKV
+import TestSupport
 import Testing
 
 @testable import OAuth
@@ -227,14 +228,20 @@ import Testing
     }
 
     @Test func registeredClientsExpireWhenUnused() async throws {
+        // The idle lifetime is a KV TTL, so it runs on the KV service's clock: here the real
+        // service in this process on the test's clock, so the client is still there just after
+        // it was saved and gone once its second has passed, both at steps the test chooses (with
+        // the child's system clock, a loaded machine could pass the second before the first read).
+        let clock = TestClock()
+        let service = try await InProcessKVService(now: { clock.now * 1000 })
         let short = GrantStore(
-            kv: kv.client,
+            kv: service.client,
             settings: {
                 var s = settings; s.clientIdleLifetime = 1; return s
             }(), clock: clock.function)
         try await short.saveClient(Fixture.client)
         #expect(try await short.registeredClient(id: "mcp_client1") == Fixture.client)
-        try await Task.sleep(for: .milliseconds(2_100))
+        clock.advance(1)
         #expect(try await short.registeredClient(id: "mcp_client1") == nil)
     }
 }

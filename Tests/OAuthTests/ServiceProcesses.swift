@@ -24,7 +24,8 @@ final class SandboxProcess: @unchecked Sendable {
                     "sandbox", "--port", String(port), "--admin-token", Self.adminToken, "--client-secret",
                     "sandbox-secret-value", "--redirect-uri", redirectURI,
                 ], logDirectory: folder)
-            if await eventually(timeout: 20, { TestSupport.isListening(port: port) || !child.isRunning }),
+            if await eventually(
+                timeout: TestSupport.hangTimeout, { TestSupport.isListening(port: port) || !child.isRunning }),
                 child.isRunning
             {
                 started = child

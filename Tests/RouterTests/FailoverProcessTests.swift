@@ -48,7 +48,7 @@ import Testing
             port, ids = int(sys.argv[1]), sys.argv[2:]
             results = []
             def hit(object_id):
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 c.request("POST", "/objects/RuntimeProbe/%s/count" % object_id)
                 r = c.getresponse()
                 results.append("%s %d" % (object_id, r.status))

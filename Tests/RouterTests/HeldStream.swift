@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -15,7 +16,7 @@ final class HeldStream: @unchecked Sendable {
     /// Connects to 127.0.0.1:`port` and sends `GET path` (keep-alive, HTTP/1.1).
     init(port: Int, path: String) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: Int(TestSupport.hangTimeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -34,7 +35,7 @@ final class HeldStream: @unchecked Sendable {
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Reads until `marker` has arrived; false on EOF or the 20 s receive timeout first.
+    /// Reads until `marker` has arrived; false on EOF or the receive timeout (`TestSupport.hangTimeout`) first.
     func read(until marker: String) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !received.contains(marker) {

@@ -53,14 +53,17 @@ import Testing
         let world = try await RuntimeWorld(hosts: [1, 2])
         defer { world.cleanUp() }
         let session = try await Self.initialize(world)
-        // 15 s of delay: were the cancel queued behind the call, the call would answer "slow".
+        // A minute of delay (the most echo allows): were the cancel queued behind the call, the
+        // call would answer "slow". The cancel has that whole minute to arrive, however loaded
+        // the machine is.
         let call = Task {
-            try await Self.post(world, Self.echo(7, #"{"message":"slow","delayMs":15000}"#), session: session)
+            try await Self.post(world, Self.echo(7, #"{"message":"slow","delayMs":60000}"#), session: session)
         }
         let cancel = #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"test"}}"#
         let statusCall = #"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"status","arguments":{}}}"#
         // The call may not have reached the object yet: cancel until the session counts it.
-        for _ in 0..<100 {
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while Date() < deadline {
             let answer = try await Self.post(world, cancel, session: session)
             #expect(answer.status == 202, "\(answer.body)")
             let status = try await Self.post(world, statusCall, session: session)
@@ -98,7 +101,7 @@ import Testing
         port, session, action = int(sys.argv[1]), sys.argv[2], sys.argv[3]
         headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
                    "Mcp-Session-Id": session}
-        call = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        call = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         body = {"jsonrpc": "2.0", "id": 5, "method": "tools/call",
                 "params": {"name": "echo", "arguments": {"message": "sure", "confirm": True}}}
         call.request("POST", "/mcp", json.dumps(body), headers)
@@ -115,7 +118,7 @@ import Testing
                 answer = {"jsonrpc": "2.0", "id": message["id"],
                           "result": {"action": action, "content": {"confirm": True}} if action == "accept"
                           else {"action": action}}
-                other = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+                other = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 other.request("POST", "/mcp", json.dumps(answer), headers)
                 reply = other.getresponse()
                 reply.read()
@@ -135,7 +138,8 @@ import Testing
         try await world.killHost(owner)
         // The router fails over within about a second; retry as a client would meanwhile.
         var next = HTTP.Answer(status: 0, body: "")
-        for _ in 0..<150 where next.status != 200 {
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while next.status != 200 && Date() < deadline {
             next = try await Self.post(world, Self.echo(3, #"{"message":"two"}"#), session: session)
             if next.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
         }

@@ -66,7 +66,9 @@ final class OAuthStackWorld: Sendable {
                     ],
                     logDirectory: folder))
             let kvSocket = socketDir + "/kv.sock"
-            guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: kvSocket) }) else {
+            guard
+                await eventually(timeout: TestSupport.hangTimeout, { FileManager.default.fileExists(atPath: kvSocket) })
+            else {
                 throw WorldError(message: "kv did not start: \(started[0].stderrText)")
             }
             for id in [1, 2] {
@@ -76,7 +78,9 @@ final class OAuthStackWorld: Sendable {
             }
             for id in [1, 2] {
                 let path = socketDir + "/host-\(id).sock"
-                guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: path) }) else {
+                guard
+                    await eventually(timeout: TestSupport.hangTimeout, { FileManager.default.fileExists(atPath: path) })
+                else {
                     throw WorldError(message: "host \(id) did not start")
                 }
             }

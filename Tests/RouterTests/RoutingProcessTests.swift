@@ -26,7 +26,7 @@ import Testing
         defer { world.cleanUp() }
         let script = """
             import http.client, json, sys
-            c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+            c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=60)
             for n in range(1000):
                 c.request("GET", "/objects/RuntimeProbe/spread-%d/state" % n)
                 r = c.getresponse()
@@ -84,7 +84,15 @@ import Testing
             _ = try await HTTP.get(world.url + Self.probe + "metered-\(n)/count")
         }
         _ = try await HTTP.get(world.url + "/nowhere")
-        let page = try await HTTP.curl(["--include", world.url + "/metrics"])
+        // The router asks each host for its counters and waits a second per page; on a loaded
+        // machine a host may miss that second, and its gauges are left out of that page. Ask again
+        // until both hosts are on it (the request counts below are read from the page itself).
+        var page = try await HTTP.curl(["--include", world.url + "/metrics"])
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while Self.hostGauges(page.body) < 2 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            page = try await HTTP.curl(["--include", world.url + "/metrics"])
+        }
         #expect(page.status == 200)
         #expect(page.body.contains("Content-Type: text/plain; version=0.0.4"))
         let lines = page.body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -110,6 +118,11 @@ import Testing
         #expect(lines.contains("schwab_mcp_router_failovers_total 0"))
         #expect(lines.contains("schwab_mcp_router_host_connections_total 2"))
         await world.stop()
+    }
+
+    /// How many hosts' `live_objects` gauges a metrics page holds.
+    static func hostGauges(_ page: String) -> Int {
+        page.split(separator: "\n").filter { $0.hasPrefix("schwab_mcp_host_live_objects{") }.count
     }
 
     @Test func badAddressesGetClearAnswersAndTheRouterKeepsServing() async throws {

@@ -55,7 +55,8 @@ final class RuntimeWorld: Sendable {
         ]
         kv = try ChildProcess(["kv"] + common, logDirectory: logs)
         let kvSocket = socketDir + "/kv.sock"
-        guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: kvSocket) }) else {
+        guard await eventually(timeout: TestSupport.hangTimeout, { FileManager.default.fileExists(atPath: kvSocket) })
+        else {
             throw WorldError(message: "kv did not start: \(kv.stderrText)")
         }
         for id in hostIDs {
@@ -64,7 +65,8 @@ final class RuntimeWorld: Sendable {
         }
         for id in hostIDs {
             let path = socketDir + "/host-\(id).sock"
-            guard await eventually(timeout: 15, { FileManager.default.fileExists(atPath: path) }) else {
+            guard await eventually(timeout: TestSupport.hangTimeout, { FileManager.default.fileExists(atPath: path) })
+            else {
                 throw WorldError(message: "host \(id) did not start: \(hosts.withLock { $0[id]?.stderrText } ?? "")")
             }
         }
@@ -96,7 +98,7 @@ final class RuntimeWorld: Sendable {
     /// SIGTERMs host `id` and waits for its drain; returns its exit status.
     func terminateHost(_ id: Int) async -> Int32? {
         guard let child = hosts.withLock({ $0.removeValue(forKey: id) }) else { return nil }
-        return await child.terminate(grace: 10)
+        return await child.terminate(grace: TestSupport.hangTimeout)
     }
 
     /// The live hosts the router reports on `/health`.

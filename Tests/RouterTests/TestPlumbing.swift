@@ -4,7 +4,8 @@ import TestSupport
 /// Polls an async `condition` every 20 ms until it holds or `timeout` seconds pass, without
 /// holding a pool thread (for conditions that ask a process over HTTP). For waiting, never for
 /// asserting speed.
-func eventuallyAnswers(timeout: Double = 15, _ condition: @Sendable () async -> Bool) async -> Bool {
+func eventuallyAnswers(timeout: Double = TestSupport.hangTimeout, _ condition: @Sendable () async -> Bool) async -> Bool
+{
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if await condition() { return true }
@@ -25,7 +26,7 @@ enum HTTP {
     static func curl(_ arguments: [String]) async throws -> Answer {
         let result = try await TestSupport.run(
             "/usr/bin/curl",
-            ["--silent", "--insecure", "--max-time", "20", "--write-out", "\n%{http_code}"] + arguments)
+            ["--silent", "--insecure", "--max-time", "60", "--write-out", "\n%{http_code}"] + arguments)
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.last ?? "") ?? 0
         return Answer(status: status, body: lines.dropLast().joined(separator: "\n"))

@@ -109,7 +109,9 @@ struct SandboxHTTPTests {
 
     @Test("order requests past the per-account limit get 429 with a ServiceError")
     func throttle() async throws {
-        let sandbox = try await SandboxProcess.launch(["--order-limit", "3"])
+        // A frozen clock: the one-minute window moves only when the test moves it, never because
+        // a loaded machine took a minute over the four orders.
+        let sandbox = try await SandboxProcess.launch(["--order-limit", "3", "--frozen-clock", "1795788000"])
         let token = try await sandbox.accessToken(user: "blair")
         let numbers = try await sandbox.request("GET", "/trader/v1/accounts/accountNumbers", token: token).array
         let first = try #require(numbers.first?["hashValue"] as? String)

@@ -29,7 +29,7 @@ final class SandboxProcess: @unchecked Sendable {
         let child = try ChildProcess(["sandbox", "--port", "0", "--admin-token", Self.adminToken] + extra)
         self.child = child
         var found: Int?
-        _ = await TestSupport.waitUntil(timeout: 30) {
+        _ = await TestSupport.waitUntil {
             for line in child.stderrText.split(separator: "\n") where line.contains("\"sandbox ready\"") {
                 if let data = line.data(using: .utf8),
                     let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -23,7 +23,11 @@ final class SchwabWorld: @unchecked Sendable {
     let sandbox: ChildProcess
     let base: String
     let kv: KVServiceChild
-    let upstream = UpstreamClient(configuration: .init(connectTimeout: .seconds(2), totalTimeout: .seconds(10)))
+    /// Bounds on a hang only: a request the loaded machine is slow to answer must not time out,
+    /// or the client would retry (and record a sleep) where the test expects none.
+    let upstream = UpstreamClient(
+        configuration: .init(
+            connectTimeout: .seconds(TestSupport.hangTimeout / 2), totalTimeout: .seconds(TestSupport.hangTimeout)))
     let store: SchwabTokenStore
     let manager: TokenManager
     let lines = Recorded<String>()
@@ -35,7 +39,7 @@ final class SchwabWorld: @unchecked Sendable {
         sandbox = try ChildProcess(["sandbox", "--port", "0", "--admin-token", Self.adminToken], logDirectory: folder)
         var port: Int?
         let child = sandbox
-        _ = await eventually(timeout: 30) {
+        _ = await eventually {
             for line in child.stderrText.split(separator: "\n") where line.contains("\"sandbox ready\"") {
                 if let json = try? JSONValue.parse(String(line)), let found = json["port"]?.intValue { port = found }
             }

@@ -156,7 +156,7 @@ final class LocalStack: @unchecked Sendable {
     /// One JSON-RPC POST to `/mcp`; the answer's JSON (from a JSON body or an SSE `data:` line).
     func rpc(_ body: String, session: String? = nil) async throws -> JSONValue {
         var arguments = [
-            "-s", "-i", "--max-time", "30", "-X", "POST", "-H", "Content-Type: application/json", "-H",
+            "-s", "-i", "--max-time", "60", "-X", "POST", "-H", "Content-Type: application/json", "-H",
             "Accept: application/json, text/event-stream",
         ]
         if let session { arguments += ["-H", "Mcp-Session-Id: \(session)"] }

@@ -55,7 +55,7 @@ final class ToolsWorld: @unchecked Sendable {
         let child = try ChildProcess(["sandbox", "--port", "0", "--admin-token", Self.adminToken])
         sandbox = child
         var found: Int?
-        _ = await eventually(timeout: 30) {
+        _ = await eventually {
             for line in child.stderrText.split(separator: "\n") where line.contains("\"sandbox ready\"") {
                 found = (try? JSONValue.parse(String(line)))?["port"]?.intValue
             }
@@ -122,7 +122,7 @@ final class ToolsWorld: @unchecked Sendable {
     }
 
     static func curl(_ method: String, _ url: String, token: String?, json: String? = nil) async throws -> JSONValue {
-        var arguments = ["-s", "--max-time", "20", "-X", method]
+        var arguments = ["-s", "--max-time", "60", "-X", method]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
         arguments.append(url)

@@ -107,7 +107,7 @@ struct TradingEndpointTests {
         }
         let stream = TradingStream()
         async let pumped: Void = body(stream)
-        let asked = await eventually(timeout: 20) { stream.message(method: "elicitation/create") != nil }
+        let asked = await eventually { stream.message(method: "elicitation/create") != nil }
         let question = try #require(asked ? stream.message(method: "elicitation/create") : nil)
         let text = question["params"]?["message"]?.stringValue ?? ""
         #expect(text.contains("BUY 2 MSFT (EQUITY)"))

@@ -42,7 +42,7 @@ final class TradingWorld: @unchecked Sendable {
             ["sandbox", "--port", "0", "--admin-token", Self.adminToken], logDirectory: folder)
         var found: Int?
         let child = sandbox
-        _ = await TestSupport.waitUntil(timeout: 30) {
+        _ = await TestSupport.waitUntil {
             for line in child.stderrText.split(separator: "\n") where line.contains("\"sandbox ready\"") {
                 if let object = try? JSONValue.parse(String(line)), let port = object["port"]?.intValue { found = port }
             }

@@ -31,7 +31,8 @@ final class HostWorld: @unchecked Sendable {
             logDirectory: folder)
         loop = try EventLoop(name: "test-router-loop")
         loop.start()
-        guard await eventually(timeout: 15, { RuntimeSocket.isAnswering(path: self.socket("kv")) }) else {
+        guard await eventually(timeout: TestSupport.hangTimeout, { RuntimeSocket.isAnswering(path: self.socket("kv")) })
+        else {
             throw HostTestFailure("kv did not start (run swift build first): \(kv.stderrText)")
         }
     }
@@ -54,7 +55,9 @@ final class HostWorld: @unchecked Sendable {
             logDirectory: folder)
         hosts[number] = child
         let path = socket("host-\(number)")
-        guard await eventually(timeout: 15, { RuntimeSocket.isAnswering(path: path) || !child.isRunning }),
+        guard
+            await eventually(
+                timeout: TestSupport.hangTimeout, { RuntimeSocket.isAnswering(path: path) || !child.isRunning }),
             child.isRunning
         else { throw HostTestFailure("host \(number) did not start: \(child.stderrText)") }
         return child
@@ -74,7 +77,7 @@ final class HostWorld: @unchecked Sendable {
     /// Waits (without blocking a pool thread) for host `number` to exit and returns its status.
     func exitStatus(of number: Int) async throws -> Int32 {
         guard let child = hosts[number] else { throw HostTestFailure("no host \(number)") }
-        guard await eventually(timeout: 20, { !child.isRunning }) else {
+        guard await eventually(timeout: TestSupport.hangTimeout, { !child.isRunning }) else {
             throw HostTestFailure("host \(number) did not exit: \(child.stderrText)")
         }
         return child.process.terminationStatus
@@ -117,7 +120,7 @@ func hostStatus(_ connection: RuntimeConnection) async throws -> ProbeAnswer {
 
 /// Polls an async `condition` (a request to the host) every 20 ms until it holds or `timeout`
 /// seconds pass, suspending between tries; a throwing try counts as not yet. For waiting only.
-func eventuallyAsync(timeout: Double = 10, _ condition: () async throws -> Bool) async -> Bool {
+func eventuallyAsync(timeout: Double = TestSupport.hangTimeout, _ condition: () async throws -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if (try? await condition()) == true { return true }

@@ -35,7 +35,7 @@ import Testing
         try await world.startHost(3)
         let twin = try ChildProcess(
             ["host", "--id", "3", "--socket-dir", world.folder.path], logDirectory: world.folder)
-        #expect(await eventually(timeout: 15) { !twin.isRunning })
+        #expect(await eventually { !twin.isRunning })
         #expect(twin.process.terminationStatus == 1)
         #expect(twin.stderrText.contains("already listening"))
         let router = try world.connect(3)
@@ -52,7 +52,7 @@ import Testing
         let folder = try TestSupport.temporaryDirectory("host-flags")
         defer { try? FileManager.default.removeItem(at: folder) }
         let child = try ChildProcess(arguments + ["--socket-dir", folder.path], logDirectory: folder)
-        #expect(await eventually(timeout: 15) { !child.isRunning })
+        #expect(await eventually { !child.isRunning })
         #expect(child.process.terminationStatus == 2)
         #expect(child.stderrText.contains(expected))
     }

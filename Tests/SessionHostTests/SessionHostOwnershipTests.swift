@@ -17,8 +17,10 @@ import Testing
         let world = try await HostWorld()
         let config = world.folder.appendingPathComponent("wrangler.toml")
         try Data("name = \"host-drain-test\"\n[runtime]\nshutdown_grace = \"1s\"\n".utf8).write(to: config)
-        try await world.startHost(1, extra: ["--config", config.path, "--lease-ttl", "60"])
-        try await world.startHost(2, extra: ["--config", config.path, "--lease-ttl", "60"])
+        // Ten-minute leases: far longer than any wait below, so only the drain's release lets
+        // host 2 in.
+        try await world.startHost(1, extra: ["--config", config.path, "--lease-ttl", "600"])
+        try await world.startHost(2, extra: ["--config", config.path, "--lease-ttl", "600"])
         let goAways = Locked<[String]>([])
         let one = try RuntimeConnection.connect(
             path: world.socket("host-1"), loop: world.loop,
@@ -35,9 +37,11 @@ import Testing
         #expect(goAways.withLock { $0 }.first?.contains("host-1") == true)
         let refused = await #expect(throws: RuntimeTransportError.self) { try await one.openStream(head) }
         #expect(refused?.code == .goingAway)
-        // The lease was released at the start of the drain: host 2 takes the object over now,
-        // long before the 60-second lease would have expired.
-        #expect(try await probe(two, "nina").string("host") == "host-2")
+        // The lease is released at the start of the drain, just after the goAway: host 2 takes
+        // the object over as soon as that release lands in kv (asked until it has, since the
+        // goAway can arrive first), long before the ten-minute lease would have expired.
+        let movedEarly = await eventuallyAsync { try await probe(two, "nina").string("host") == "host-2" }
+        #expect(movedEarly, "host 2 took nina over during host 1's drain")
         // The open stream ends when the grace runs out, and the host exits cleanly.
         await #expect(throws: RuntimeTransportError.self) { while try await stream.readChunk() != nil {} }
         #expect(try await world.exitStatus(of: 1) == 0)
@@ -46,8 +50,8 @@ import Testing
 
     @Test func aHostThatDoesNotHoldTheLeaseAnswersNotOwner() async throws {
         let world = try await HostWorld()
-        try await world.startHost(1, extra: ["--lease-ttl", "60"])
-        try await world.startHost(2, extra: ["--lease-ttl", "60"])
+        try await world.startHost(1, extra: ["--lease-ttl", "600"])
+        try await world.startHost(2, extra: ["--lease-ttl", "600"])
         let one = try world.connect(1)
         let two = try world.connect(2)
         #expect(try await probe(one, "erin").int("count") == 1)
@@ -61,9 +65,9 @@ import Testing
 
     @Test func sigtermDrainsAndReleasesLeasesSoAnotherHostTakesOverAtOnce() async throws {
         let world = try await HostWorld()
-        // 60-second leases: only an explicit release lets host 2 in before the test ends.
-        try await world.startHost(1, extra: ["--lease-ttl", "60"])
-        try await world.startHost(2, extra: ["--lease-ttl", "60"])
+        // Ten-minute leases: only an explicit release lets host 2 in before the test ends.
+        try await world.startHost(1, extra: ["--lease-ttl", "600"])
+        try await world.startHost(2, extra: ["--lease-ttl", "600"])
         let one = try world.connect(1)
         let two = try world.connect(2)
         #expect(try await probe(one, "frank").int("count") == 1)
@@ -82,8 +86,8 @@ import Testing
 
     @Test func afterSIGKILLTheRoutersPresumedDeadListLetsTheNextHostTakeOverWithStorageIntact() async throws {
         let world = try await HostWorld()
-        try await world.startHost(1, extra: ["--lease-ttl", "60"])
-        try await world.startHost(2, extra: ["--lease-ttl", "60"])
+        try await world.startHost(1, extra: ["--lease-ttl", "600"])
+        try await world.startHost(2, extra: ["--lease-ttl", "600"])
         let one = try world.connect(1)
         let two = try world.connect(2)
         for _ in 0..<3 { _ = try await probe(one, "heidi") }

@@ -67,7 +67,8 @@ import Testing
         defer { if supervisord.isRunning { kill(supervisord.pid, SIGKILL) } }
         let expected = ["kv", "sandbox", "host:host-1", "host:host-2", "router"]
         var lines: [String] = []
-        for _ in 0..<300 {
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while Date() < deadline {
             let status = try await TestSupport.run("/usr/bin/supervisorctl", ["-c", configPath, "status"])
             lines = status.output.split(separator: "\n").map(String.init)
             if lines.count == expected.count && lines.allSatisfy({ $0.contains("RUNNING") }) { break }
@@ -78,11 +79,12 @@ import Testing
         #expect(TestSupport.isListening(port: sandboxPort))
         #expect(FileManager.default.fileExists(atPath: folder.path + "/run/kv.sock"))
         let base = "http://127.0.0.1:\(routerPort)"
-        let curl = ["-sS", "--max-time", "10"]
+        let curl = ["-sS", "--max-time", "60"]
         #expect(
             try await TestSupport.run("/usr/bin/curl", curl + [base + "/health"]).output.contains("\"status\":\"ok\""))
         var routed = ""
-        for _ in 0..<100 where !routed.contains("\"count\":1") {
+        let routedBy = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while !routed.contains("\"count\":1") && Date() < routedBy {
             routed = try await TestSupport.run(
                 "/usr/bin/curl", curl + ["-X", "POST", base + "/objects/RuntimeProbe/carol/count"]
             ).output

@@ -53,15 +53,23 @@ import Testing
         try await blocking { supervisor.waitUntilStopped() }
     }
 
-    @Test func theDrainRunsInReverseOrderAndAStubbornChildIsKilledAfterTheGrace() async throws {
+    // The grace ends when the test moves the clock past it, once b has shown that it ignored
+    // SIGTERM: with a real 500 ms grace a loaded machine could kill b before its trap ran (no
+    // "ignored b"), or kill a or c before they ran theirs. The time limit bounds a hang only.
+    @Test(.timeLimit(.minutes(2)))
+    func theDrainRunsInReverseOrderAndAStubbornChildIsKilledAfterTheGrace() async throws {
         let stubborn = Self.child("b", journal: journal, onTerm: "echo ignored b >> \(journal.path)")
+        let clock = ManualInstant()
         let supervisor = Supervisor(
             processes: [Self.child("a", journal: journal), stubborn, Self.child("c", journal: journal)],
-            options: Supervisor.Options(grace: .milliseconds(500)), logger: logger)
+            options: Supervisor.Options(grace: .milliseconds(500), now: clock.now), logger: logger)
         try await blocking { try supervisor.start() }
         let pids = ["a", "b", "c"].compactMap { supervisor.pid(of: $0) }
         #expect(pids.count == 3)
         supervisor.stop()
+        #expect(await eventually { Self.journalLines(journal).contains("ignored b") }, "b got SIGTERM and ignored it")
+        #expect(Self.isAlive(pids[1]), "b outlives SIGTERM until the grace is over")
+        clock.advance(.milliseconds(500))
         try await blocking { supervisor.waitUntilStopped() }
         #expect(
             Self.journalLines(journal) == [
@@ -89,7 +97,10 @@ import Testing
         #expect(supervisor.pid(of: "a") == nil)
     }
 
-    @Test func aChildThatExitsBeforeItIsReadyFailsTheStartNamingItAndStopsTheOthers() async throws {
+    // Time stands still here: the wait for the dead child's last lines ends when its pipe does,
+    // not after a second a loaded machine may need to read them. The time limit bounds a hang.
+    @Test(.timeLimit(.minutes(2)))
+    func aChildThatExitsBeforeItIsReadyFailsTheStartNamingItAndStopsTheOthers() async throws {
         let broken = ProcessSpec(
             name: "broken", executable: "/bin/sh",
             arguments: ["-c", "echo '{\"msg\":\"cannot open the database\"}' >&2; exit 3"],
@@ -97,7 +108,9 @@ import Testing
         let never = ProcessSpec(
             name: "never", executable: "/bin/sh",
             arguments: ["-c", "echo started never >> \(journal.path)"], readiness: .immediately)
-        let supervisor = Supervisor(processes: [Self.child("a", journal: journal), broken, never], logger: logger)
+        let supervisor = Supervisor(
+            processes: [Self.child("a", journal: journal), broken, never],
+            options: Supervisor.Options(now: ManualInstant().now), logger: logger)
         let error = await #expect(throws: SupervisorError.self) { try await blocking { try supervisor.start() } }
         #expect(error?.code == .exitedBeforeReady)
         #expect(error?.message.contains("broken stopped (exit 3) before it was ready") == true)
@@ -127,4 +140,16 @@ import Testing
         #expect(error?.message.contains("silent did not show a connection on 127.0.0.1:") == true)
         #expect(supervisor.pid(of: "silent") == nil)
     }
+}
+
+/// Monotonic time that moves only when the test says so, for `Supervisor.Options.now`.
+final class ManualInstant: Sendable {
+    private let start = ContinuousClock.now
+    private let offset = Mutex<Duration>(.zero)
+
+    /// The time source to hand the supervisor.
+    var now: @Sendable () -> ContinuousClock.Instant { { [self] in start + offset.withLock { $0 } } }
+
+    /// Moves the time forward by `duration`.
+    func advance(_ duration: Duration) { offset.withLock { $0 += duration } }
 }

@@ -20,7 +20,7 @@ final class UpStack: Sendable {
     /// `curl` against the router: `method` on `path`; returns status line-less body and exit status.
     func request(_ method: String, _ path: String) async throws -> CommandResult {
         try await TestSupport.run(
-            "/usr/bin/curl", ["-sS", "--max-time", "10", "-X", method, "http://127.0.0.1:\(routerPort)\(path)"])
+            "/usr/bin/curl", ["-sS", "--max-time", "60", "-X", method, "http://127.0.0.1:\(routerPort)\(path)"])
     }
 
     /// Writes the configuration (`extraRuntime` lines go into `[runtime]`) and starts `up`.

@@ -22,7 +22,9 @@ public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) as
 /// Why: a polling loop with `usleep` blocks a cooperative-pool thread for its whole wait (see
 /// `blocking`). Use this to wait for a child to come up or a server to settle, never to assert how
 /// fast something happens (timing belongs in `scripts/bench`). `condition` must itself be quick.
-public func eventually(timeout: Double = 10, _ condition: () -> Bool) async -> Bool {
+/// The default bound is `TestSupport.hangTimeout`: it only says when to give up on a hang, so a
+/// loaded machine never turns a slow success into a failure.
+public func eventually(timeout: Double = TestSupport.hangTimeout, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }

@@ -65,7 +65,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// status (the signal number's status when it had to be killed). For test bodies: it polls
     /// with `Task.sleep`, so no thread of the cooperative pool is held while the child drains.
     @discardableResult
-    public func terminate(grace: Double = 5) async -> Int32 {
+    public func terminate(grace: Double = TestSupport.hangTimeout) async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         signal(SIGTERM)
         if await waitForExit(timeout: grace) == nil { await killHard() }
@@ -74,7 +74,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the child to exit by itself, up to `timeout` seconds; nil if it did not. Polls
     /// with `Task.sleep`, so no thread of the cooperative pool is held while waiting.
-    public func waitForExit(timeout: Double = 10) async -> Int32? {
+    public func waitForExit(timeout: Double = TestSupport.hangTimeout) async -> Int32? {
         let exited = await eventually(timeout: timeout) { !process.isRunning }
         return exited ? process.terminationStatus : nil
     }
@@ -140,7 +140,7 @@ extension TestSupport {
     /// Polls `condition` until it holds or `timeout` seconds pass; returns whether it held. The
     /// same as `eventually`: async, so waiting never holds a cooperative-pool thread. For waiting
     /// on a child to come up, never for asserting how fast something is.
-    public static func waitUntil(timeout: Double = 10, _ condition: () -> Bool) async -> Bool {
+    public static func waitUntil(timeout: Double = TestSupport.hangTimeout, _ condition: () -> Bool) async -> Bool {
         await eventually(timeout: timeout, condition)
     }
 

@@ -27,7 +27,8 @@ public final class KVServiceChild: @unchecked Sendable {
             ],
             logDirectory: folder)
         client = KVClient(socketPath: socketPath)
-        for _ in 0..<750 {
+        let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
+        while Date() < deadline {
             if (try? await client.ping()) != nil { return }
             guard child.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))

@@ -152,7 +152,7 @@ class Stack:
     def http(self, address=None, **kwargs):
         """A synchronous client from `address` (default: a fresh one); never follows redirects."""
         transport = httpx2.HTTPTransport(local_address=address or self.address())
-        return httpx2.Client(transport=transport, follow_redirects=False, timeout=kwargs.pop("timeout", 15), **kwargs)
+        return httpx2.Client(transport=transport, follow_redirects=False, timeout=kwargs.pop("timeout", 60), **kwargs)
 
     def async_http(self, **kwargs):
         transport = httpx2.AsyncHTTPTransport(local_address=self.address())
@@ -188,7 +188,7 @@ class Stack:
             if self.child.poll() is not None:
                 break
             try:
-                if httpx2.get(self.url + "/health", timeout=1).json().get("live_hosts") == 2:
+                if httpx2.get(self.url + "/health", timeout=10).json().get("live_hosts") == 2:
                     return self
             except (httpx2.HTTPError, ValueError):
                 pass
@@ -223,7 +223,7 @@ class Stack:
     def kv(self, *args, check=True):
         result = subprocess.run(
             [self.binary, "kv-cli", "--socket", os.path.join(self.socket_dir, "kv.sock"), *args],
-            capture_output=True, cwd=self.folder, timeout=30)
+            capture_output=True, cwd=self.folder, timeout=60)
         if check and result.returncode != 0:
             raise AssertionError(f"kv-cli {args[0]} failed: {result.stderr.decode(errors='replace')}")
         return result

@@ -63,7 +63,7 @@ class HeadlessBrowser:
         self.approve = approve
         self.hops = []
         self.pages = []
-        self.client = stack.http(timeout=20)
+        self.client = stack.http(timeout=60)
 
     def close(self):
         self.client.close()

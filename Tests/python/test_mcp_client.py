@@ -44,17 +44,17 @@ def base_url():
     port = _free_port()
     child = subprocess.Popen([binary, "mcp-dev", "--port", str(port)])
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
         child.terminate()
-        child.wait(timeout=10)
+        child.wait(timeout=60)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def _wait_for_health(url, child, deadline):
         if child.poll() is not None:
             return False
         try:
-            if httpx2.get(url + "/health", timeout=1).json().get("live_hosts") == 2:
+            if httpx2.get(url + "/health", timeout=10).json().get("live_hosts") == 2:
                 return True
         except (httpx2.HTTPError, ValueError):
             pass
@@ -59,7 +59,7 @@ def stack():
         stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        if not _wait_for_health(url, child, time.time() + 60):
+        if not _wait_for_health(url, child, time.time() + 90):
             pytest.fail("the stack did not come up:\n" + open(log_path).read()[-4000:])
         yield {"url": url, "log": log_path, "pid": child.pid}
     finally:
@@ -94,15 +94,22 @@ def _host_pids(log_path):
     return pids
 
 
-def _owning_host(url):
-    """The host whose activations gauge counts the `local` object (the only object here)."""
-    metrics = httpx2.get(url + "/metrics", timeout=5).text
-    owners = [m.group(1) for m in re.finditer(r'schwab_mcp_host_activations\{host="(\d+)"\} (\d+)', metrics)
-              if int(m.group(2)) > 0]
-    return owners
+def _owning_host(url, deadline_seconds=60):
+    """The host whose activations gauge counts the `local` object (the only object here).
+
+    The router waits a second for each host's counters when it renders /metrics; a host on a
+    loaded machine may miss that second and be left off one page, so ask until one is on it."""
+    deadline = time.time() + deadline_seconds
+    while True:
+        metrics = httpx2.get(url + "/metrics", timeout=60).text
+        owners = [m.group(1) for m in re.finditer(r'schwab_mcp_host_activations\{host="(\d+)"\} (\d+)', metrics)
+                  if int(m.group(2)) > 0]
+        if owners or time.time() > deadline:
+            return owners
+        time.sleep(0.1)
 
 
-async def _call_until_ok(client, name, arguments, deadline_seconds=30):
+async def _call_until_ok(client, name, arguments, deadline_seconds=60):
     """Calls a tool, retrying as a client would while the router fails over to the next host."""
     deadline = time.time() + deadline_seconds
     while True:

@@ -48,7 +48,7 @@ def browser():
         options.add_argument(argument)
     # An explicit driver path: Selenium must not try to download one.
     chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
-    chrome.set_page_load_timeout(30)
+    chrome.set_page_load_timeout(60)
     try:
         yield chrome
     finally:
@@ -84,7 +84,7 @@ def receiver():
         server.server_close()
 
 
-def _wait_for_url(chrome, prefix, timeout=20):
+def _wait_for_url(chrome, prefix, timeout=60):
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(chrome, timeout).until(lambda c: c.current_url.startswith(prefix))

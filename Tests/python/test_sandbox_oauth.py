@@ -161,7 +161,7 @@ def test_drop_faults_close_the_connection_without_an_answer(sandbox):
     status, _, _ = sandbox.admin("POST", "/admin/faults", {"pathPattern": "/trader/v1/accounts", "drop": True,
                                                            "count": 1})
     assert status == 201
-    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=60)
     connection.request("GET", "/trader/v1/accounts", headers={"Authorization": "Bearer " + token})
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         connection.getresponse()

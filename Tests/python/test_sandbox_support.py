@@ -33,7 +33,7 @@ class Sandbox:
         self.process = subprocess.Popen(
             [BINARY, "sandbox", "--port", "0", "--admin-token", ADMIN_TOKEN, *extra],
             stdout=subprocess.DEVNULL, stderr=self.log, stdin=subprocess.DEVNULL)
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         self.port = None
         while time.time() < deadline and self.port is None:
             if self.process.poll() is not None:
@@ -69,7 +69,7 @@ class Sandbox:
         all_headers.update(headers or {})
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=all_headers)
         try:
-            with NO_REDIRECTS.open(req, timeout=30) as response:
+            with NO_REDIRECTS.open(req, timeout=60) as response:
                 return response.status, response.headers, decode(response.read())
         except urllib.error.HTTPError as error:
             return error.code, error.headers, decode(error.read())

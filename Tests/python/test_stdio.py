@@ -103,7 +103,7 @@ def _login(binary, config, sandbox, port):
     """Runs `schwab-mcp login` and plays the browser for demo user alex; returns its stdout."""
     login = subprocess.Popen(
         [binary, "login", "--config", config, "--no-browser", "--port", str(port), "--api-base", sandbox.base,
-         "--timeout", "60"],
+         "--timeout", "600"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={"PATH": os.environ.get("PATH", ""), "COOKIE_ENCRYPTION_KEY": KEY})
     try:
@@ -113,7 +113,7 @@ def _login(binary, config, sandbox, port):
             assert line, "login ended before printing the URL: " + login.stderr.read()
             if "/v1/oauth/authorize?" in line:
                 url = line.strip()
-        with urllib.request.urlopen(url, timeout=30) as page:
+        with urllib.request.urlopen(url, timeout=60) as page:
             form = FormReader()
             form.feed(page.read().decode())
         fields = dict(form.fields)
@@ -121,7 +121,7 @@ def _login(binary, config, sandbox, port):
         request = urllib.request.Request(
             urllib.parse.urljoin(url, form.action), data=urllib.parse.urlencode(fields).encode(), method="POST")
         try:
-            NO_REDIRECTS.open(request, timeout=30)
+            NO_REDIRECTS.open(request, timeout=60)
             raise AssertionError("the login form did not redirect")
         except urllib.error.HTTPError as redirect:
             assert redirect.code == 302
@@ -130,9 +130,9 @@ def _login(binary, config, sandbox, port):
         insecure = ssl.create_default_context()
         insecure.check_hostname = False
         insecure.verify_mode = ssl.CERT_NONE
-        with urllib.request.urlopen(callback, context=insecure, timeout=30) as done:
+        with urllib.request.urlopen(callback, context=insecure, timeout=60) as done:
             assert "Signed in" in done.read().decode()
-        out, err = login.communicate(timeout=30)
+        out, err = login.communicate(timeout=60)
         assert login.returncode == 0, err
         return out
     finally:
