@@ -229,7 +229,7 @@ async def test_bad_input_is_a_tool_error_that_names_what_exists(stack, alex):
         assert unknown.is_error
         for display, _ in alex.values():
             assert display in text_of(unknown), text_of(unknown)
-        wrong = await session.call("getQuotes", {"symbols": "AAPL"})
+        wrong = await session.call("getQuotes", {"symbols": 5})
         assert wrong.is_error and "symbols" in text_of(wrong)
         # The session is not harmed: the next call works.
         assert (await session.ok("getAccountNumbers"))["accounts"]
