@@ -36,10 +36,13 @@ let package = Package(
         .target(name: "EdgeCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         // Pure HTTP/1.1: parser state machine, serializer, routes, cookies, forms, SSE encoding.
         .target(name: "EdgeHTTP", dependencies: ["EdgeCore"], swiftSettings: strict),
+        // The I/O core: the process lifecycle and signals (the epoll loop, sockets and buffers
+        // join it).
+        .target(name: "EdgeIO", dependencies: ["EdgeCore", "CShims"], swiftSettings: strict),
         // I/O: epoll loops, TCP and Unix sockets, TLS, timers, the HTTP server, the upstream client.
         .target(
             name: "EdgeNet",
-            dependencies: ["EdgeCore", "EdgeHTTP", "CShims", "COpenSSL", "CCurl"],
+            dependencies: ["EdgeCore", "EdgeIO", "EdgeHTTP", "CShims", "COpenSSL", "CCurl"],
             swiftSettings: strict),
         // The KV service: wire codec (pure), SQLite store, the service and its client.
         .target(
@@ -89,7 +92,8 @@ let package = Package(
         .executableTarget(
             name: "schwab-mcp",
             dependencies: [
-                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "SessionHost",
+                "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeIO", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth",
+                "SessionHost",
                 "Schwab", "SchwabTools", "SchwabSandbox", "Router", "Supervisor",
             ],
             swiftSettings: strict),

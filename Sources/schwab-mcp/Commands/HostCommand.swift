@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgeIO
 import EdgeKV
 import EdgeNet
 import EdgeRuntime

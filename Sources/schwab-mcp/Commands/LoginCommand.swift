@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeCrypto
 import EdgeHTTP
+import EdgeIO
 import EdgeNet
 import Foundation
 import OAuth

@@ -1,4 +1,5 @@
 import EdgeCore
+import EdgeIO
 import EdgeNet
 
 #if canImport(Glibc)
