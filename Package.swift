@@ -3,8 +3,10 @@
 //
 // No package dependencies: only the toolchain and three system C libraries (sqlite3, OpenSSL,
 // libcurl), reached through the system library targets below. The layers read bottom-up:
-// C shims, pure modules (EdgeCore, EdgeHTTP, codecs), I/O modules (EdgeNet, EdgeKV), processes,
-// and one executable that only parses arguments.
+// C shims, pure modules (EdgeCore, EdgeHTTP, codecs), the I/O core (EdgeIO) and the I/O modules
+// above it (EdgeNet, EdgeKV), the protocol modules (MCP, SchwabAuth, OAuth, Schwab), one module
+// per process, and one executable that only parses arguments. Each target lists exactly the
+// modules it imports.
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -30,7 +32,8 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CShims"),
 
-        // Pure: TOML, configuration, JSON values, structured logging with redaction, errors.
+        // Pure: TOML, configuration, JSON values, structured logging with redaction, errors; no
+        // Schwab names.
         .target(name: "EdgeCore", swiftSettings: strict),
         // OpenSSL EVP wrappers: SHA-256, HMAC, HKDF, AES-256-GCM, random, base64url.
         .target(name: "EdgeCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
@@ -50,42 +53,49 @@ let package = Package(
             swiftSettings: strict),
         // The runtime: router<->host framing (pure), placement, object hosting, leases, supervisor.
         .target(
-            name: "EdgeRuntime", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "CShims"],
+            name: "EdgeRuntime", dependencies: ["EdgeHTTP", "EdgeNet", "EdgeKV", "CShims"],
             swiftSettings: strict),
         // The session host process: serves the router's multiplexed connection, runs objects.
         .target(
             name: "SessionHost",
             dependencies: [
-                "EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "Schwab", "SchwabTools",
-                "CShims",
+                "EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth", "SchwabAuth", "Schwab",
+                "SchwabTools",
             ],
             swiftSettings: strict),
         // The router process: HTTP(S) front door, placement, forwarding to hosts, health checks.
         .target(
             name: "Router",
-            dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "OAuth", "CShims"],
+            dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "EdgeRuntime", "OAuth", "SchwabAuth"],
             swiftSettings: strict),
         // The supervisor (`up`): starts kv, hosts, router and sandbox, restarts them, drains them.
-        .target(name: "Supervisor", dependencies: ["EdgeCore", "CShims"], swiftSettings: strict),
+        .target(name: "Supervisor", dependencies: ["EdgeCore", "EdgeIO", "CShims"], swiftSettings: strict),
         // MCP: JSON-RPC, the session lifecycle, tool declarations and schemas, both HTTP transports.
         .target(name: "MCP", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto"], swiftSettings: strict),
-        // OAuth: our authorization server for MCP clients, and the Schwab sign-in and tokens behind it.
+        // SchwabAuth: us as Schwab's OAuth client: the sign-in exchange, Schwab's tokens sealed in KV,
+        // the token manager and its refresh policy, upstream error mapping; the one `AuthError`.
         .target(
-            name: "OAuth", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto", "EdgeNet", "EdgeKV"],
+            name: "SchwabAuth", dependencies: ["EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeNet", "EdgeKV"],
+            swiftSettings: strict),
+        // OAuth: our authorization server for MCP clients: endpoints, clients, grants, PKCE, keys,
+        // the bearer check, approval pages, rate limiting, metadata.
+        .target(
+            name: "OAuth", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeCrypto", "EdgeNet", "EdgeKV", "SchwabAuth"],
             swiftSettings: strict),
         // Schwab's API as the user's object calls it: requests, error mapping, retries, caching,
         // the account display map and the scrubbing of account numbers.
         .target(
-            name: "Schwab", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeKV", "OAuth"],
+            name: "Schwab", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "SchwabAuth"],
             swiftSettings: strict),
         // The tools: the seed's read tools, previewOrder and the guarded order tools.
         .target(
-            name: "SchwabTools", dependencies: ["EdgeCore", "EdgeKV", "MCP", "OAuth", "Schwab"],
+            name: "SchwabTools", dependencies: ["EdgeCore", "EdgeHTTP", "EdgeKV", "MCP", "Schwab"],
             swiftSettings: strict),
-        // The fake Schwab: OAuth, Trader and Market Data APIs, order simulation, fault injection.
+        // The sandbox process, a fake Schwab: OAuth, Trader and Market Data APIs, order simulation,
+        // fault injection, and the server that runs them.
         .target(
             name: "SchwabSandbox",
-            dependencies: ["EdgeCore", "EdgeHTTP", "EdgeNet", "EdgeCrypto"],
+            dependencies: ["EdgeCore", "EdgeIO", "EdgeHTTP", "EdgeNet", "EdgeCrypto"],
             swiftSettings: strict),
 
         // The binary: argument parsing and a call into the module that owns each subcommand.
@@ -93,14 +103,13 @@ let package = Package(
             name: "schwab-mcp",
             dependencies: [
                 "EdgeCore", "EdgeCrypto", "EdgeHTTP", "EdgeIO", "EdgeNet", "EdgeKV", "EdgeRuntime", "MCP", "OAuth",
-                "SessionHost",
-                "Schwab", "SchwabTools", "SchwabSandbox", "Router", "Supervisor",
+                "SchwabAuth", "SessionHost", "Schwab", "SchwabTools", "SchwabSandbox", "Router", "Supervisor",
             ],
             swiftSettings: strict),
         // Benchmark drivers for scripts/bench: our services side by side with their peers.
         .executableTarget(
             name: "edge-bench",
-            dependencies: ["EdgeCore", "EdgeKV", "EdgeNet", "CShims"],
+            dependencies: ["EdgeKV", "CShims"],
             swiftSettings: strict),
         // libFuzzer entry point for the HTTP parser (scripts/fuzz http); a replay driver otherwise.
         .executableTarget(name: "FuzzHTTP", dependencies: ["EdgeHTTP"], swiftSettings: strict),
@@ -112,45 +121,50 @@ let package = Package(
         .testTarget(name: "EdgeCryptoTests", dependencies: ["EdgeCrypto"], swiftSettings: strict),
         .testTarget(name: "EdgeHTTPTests", dependencies: ["EdgeHTTP"], swiftSettings: strict),
         .testTarget(
-            name: "EdgeNetTests", dependencies: ["EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
+            name: "EdgeNetTests", dependencies: ["EdgeCore", "EdgeNet", "EdgeHTTP", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "MCPTests", dependencies: ["MCP", "EdgeNet", "EdgeHTTP", "TestSupport"], swiftSettings: strict),
+            name: "MCPTests", dependencies: ["MCP", "EdgeCore", "EdgeHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "OAuthTests", dependencies: ["OAuth", "EdgeKV", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
+            name: "OAuthTests",
+            dependencies: [
+                "OAuth", "SchwabAuth", "EdgeCore", "EdgeKV", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SessionHostTests",
-            dependencies: ["SessionHost", "MCP", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            dependencies: ["SessionHost", "MCP", "EdgeCore", "EdgeRuntime", "EdgeHTTP", "EdgeNet", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",
             dependencies: [
-                "Router", "OAuth", "SessionHost", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport",
-            ],
-            swiftSettings: strict),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
-        .testTarget(
-            name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "SchwabTests",
-            dependencies: ["Schwab", "OAuth", "SchwabSandbox", "EdgeKV", "EdgeNet", "EdgeHTTP", "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "SchwabToolsTests",
-            dependencies: [
-                "SchwabTools", "Schwab", "MCP", "OAuth", "SchwabSandbox", "EdgeKV", "EdgeNet", "EdgeHTTP",
+                "Router", "OAuth", "SchwabAuth", "EdgeCore", "EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet",
                 "TestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "LocalUseTests", dependencies: ["EdgeCore", "EdgeCrypto", "EdgeKV", "OAuth", "TestSupport"],
+            name: "SupervisorTests", dependencies: ["Supervisor", "EdgeCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EdgeKVTests", dependencies: ["EdgeKV", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EdgeRuntimeTests", dependencies: ["EdgeRuntime", "EdgeKV", "EdgeHTTP", "EdgeNet", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SchwabTests",
+            dependencies: ["Schwab", "SchwabAuth", "EdgeCore", "EdgeNet", "EdgeHTTP", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SchwabToolsTests",
+            dependencies: [
+                "SchwabTools", "Schwab", "SchwabAuth", "MCP", "EdgeCore", "EdgeKV", "EdgeNet", "EdgeHTTP",
+                "TestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LocalUseTests", dependencies: ["EdgeCore", "EdgeCrypto", "EdgeKV", "SchwabAuth", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "SchwabSandboxTests",
-            dependencies: ["SchwabSandbox", "EdgeNet", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
+            dependencies: ["SchwabSandbox", "EdgeCore", "EdgeHTTP", "EdgeCrypto", "TestSupport"],
             swiftSettings: strict),
     ]
 )

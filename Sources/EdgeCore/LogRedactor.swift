@@ -4,7 +4,9 @@
 /// - A field whose key names a secret (access_token, refresh_token, id_token, authorization,
 ///   client_secret, code, code_verifier, cookie, set-cookie, password, ...) becomes `[REDACTED]`,
 ///   whatever its type, at any depth. Keys match case-insensitively and ignore `_`/`-`, so
-///   `Set-Cookie`, `client-secret` and `clientSecret` all match.
+///   `Set-Cookie`, `client-secret` and `clientSecret` all match; a key that ends in a credential
+///   name (`<any>_client_secret`, `<any>_encryption_key`) matches too, so an upstream's own
+///   prefixed names need no entry here.
 /// - A field whose key names an account (accountNumber, account_number, accountId, ...) keeps only
 ///   the last three digits of every number in it: `123456789` becomes `...789`.
 /// - Every string (messages and values) has Bearer tokens, secret `key=value` / `"key":"value"` /
@@ -16,9 +18,12 @@ public enum LogRedactor {
     /// Secret key names, normalized (lowercase, without `_`, `-` or `.`).
     static let secretKeys: Set<String> = [
         "accesstoken", "refreshtoken", "idtoken", "token", "authorization", "proxyauthorization",
-        "clientsecret", "schwabclientsecret", "code", "codeverifier", "cookie", "setcookie", "password",
+        "clientsecret", "code", "codeverifier", "cookie", "setcookie", "password",
         "passwd", "secret", "apikey", "xapikey", "cookieencryptionkey", "encryptionkey",
     ]
+
+    /// Endings that make any key a secret (`schwab_client_secret`, `cookie_encryption_key`).
+    static let secretSuffixes = ["clientsecret", "encryptionkey"]
 
     /// Account key names, normalized.
     static let accountKeys: Set<String> = [
@@ -26,7 +31,7 @@ public enum LogRedactor {
     ]
 
     /// True when `key` names a secret whose value must never be logged.
-    public static func isSecretKey(_ key: String) -> Bool { secretKeys.contains(normalize(key)) }
+    public static func isSecretKey(_ key: String) -> Bool { isSecret(normalized: normalize(key)) }
 
     /// True when `key` names an account number, whose value is masked to its last three digits.
     public static func isAccountKey(_ key: String) -> Bool { accountKeys.contains(normalize(key)) }
@@ -34,12 +39,16 @@ public enum LogRedactor {
     /// Redacts a field's value according to its key and its content, recursively.
     public static func redact(key: String, value: JSONValue) -> JSONValue {
         let normalized = normalize(key)
-        if secretKeys.contains(normalized) {
+        if isSecret(normalized: normalized) {
             if case .null = value { return .null }
             return .string(redacted)
         }
         if accountKeys.contains(normalized) { return maskAccount(value) }
         return redact(value: value)
+    }
+
+    private static func isSecret(normalized key: String) -> Bool {
+        secretKeys.contains(key) || secretSuffixes.contains { key.hasSuffix($0) }
     }
 
     /// Redacts a value that has no key of its own (an array element, a top-level value).

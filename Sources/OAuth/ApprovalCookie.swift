@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeCrypto
 import EdgeHTTP
+import SchwabAuth
 
 /// The approval cookie: the client ids this browser approved, sealed with AES-256-GCM so it can be
 /// neither read nor forged (seed: "Approval Cookie Flow").

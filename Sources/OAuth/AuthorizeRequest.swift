@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeHTTP
+import SchwabAuth
 
 /// A validated `/authorize` request (RFC 6749 §4.1.1, PKCE RFC 7636, `resource` RFC 8707).
 ///

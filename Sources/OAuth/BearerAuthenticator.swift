@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeHTTP
+import SchwabAuth
 
 /// The resource server's check on every MCP request (RFC 6750, MCP 2025-11-25 authorization).
 ///
@@ -47,7 +48,7 @@ public struct BearerAuthenticator: Sendable {
         }
         let fields = request.headers.values("Authorization")
         guard !fields.isEmpty else {
-            return refuse(AuthError(.invalidToken, "authorization required: send 'Authorization: Bearer <token>'."))
+            return refuse(AuthError(.missingToken, "authorization required: send 'Authorization: Bearer <token>'."))
         }
         guard fields.count == 1, let value = fields.first, value.count > 7,
             value.prefix(7).lowercased() == "bearer "
@@ -101,7 +102,7 @@ public struct BearerAuthenticator: Sendable {
         let challenge = BearerChallenge(
             resourceMetadata: ServerMetadata.protectedResourceURL(settings, forPath: path),
             scopes: scopes ?? settings.defaultScopes,
-            error: error.kind == .invalidToken && error.message.hasPrefix("authorization required") ? nil : error.code,
+            error: error.kind == .missingToken ? nil : error.code,
             errorDescription: error.message)
         if status != 503 { response.headers.set("WWW-Authenticate", challenge.headerValue) }
         return response

@@ -1,5 +1,6 @@
 import EdgeCore
 import Foundation
+import SchwabAuth
 
 /// Client ID Metadata Documents (MCP 2025-11-25 authorization, draft-ietf-oauth-client-id-metadata-document):
 /// a `client_id` that is an HTTPS URL with a path names a JSON document describing the client.

@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeCrypto
+import SchwabAuth
 
 /// Dynamic client registration (RFC 7591 §2-3) as a pure validator: request JSON in, a client and
 /// the response JSON out.

@@ -1,4 +1,5 @@
 import EdgeCore
+import SchwabAuth
 
 extension GrantStore {
     /// Stores a registered client; it expires after `clientIdleLifetime` unless used.

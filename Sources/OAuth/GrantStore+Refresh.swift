@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeKV
+import SchwabAuth
 
 extension GrantStore {
     /// Exchanges a refresh token (RFC 6749 §6, OAuth 2.1 §4.3.1): rotated on every use; the
@@ -47,7 +48,7 @@ extension GrantStore {
             } catch let error as KVError where error.code == .conflict {
                 continue
             } catch {
-                throw Self.storage(error)
+                throw AuthError.storage(error)
             }
             let access = try await issueAccessToken(props)
             return IssuedTokens(
@@ -85,7 +86,7 @@ extension GrantStore {
     /// its access tokens on their next use. Returns whether it existed.
     public func revokeGrant(id: String) async throws(AuthError) -> Bool {
         do { return try await kv.delete(namespace: namespace, key: "grant:" + id, ifVersion: nil) } catch {
-            throw Self.storage(error)
+            throw AuthError.storage(error)
         }
     }
 }

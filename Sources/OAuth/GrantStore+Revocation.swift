@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeKV
+import SchwabAuth
 
 extension GrantStore {
     /// Revokes every grant of one Schwab user; returns how many were revoked.
@@ -17,7 +18,7 @@ extension GrantStore {
             // Unconditional: a refresh racing with us must not save the grant (its CAS then fails).
             do {
                 if try await kv.delete(namespace: namespace, key: key, ifVersion: nil) { revoked += 1 }
-            } catch { throw Self.storage(error) }
+            } catch { throw AuthError.storage(error) }
         }
         return revoked
     }
@@ -30,7 +31,7 @@ extension GrantStore {
             let page: KVListPage
             do {
                 page = try await kv.list(namespace: namespace, prefix: "grant:", limit: 1000, cursor: cursor)
-            } catch { throw Self.storage(error) }
+            } catch { throw AuthError.storage(error) }
             for key in page.keys {
                 if let entry = try await get(key.name), let json = try? JSONValue.parse(entry.value),
                     let record = GrantRecord(json: json)

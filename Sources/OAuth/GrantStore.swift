@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeCrypto
 import EdgeKV
+import SchwabAuth
 
 /// Grants, codes, tokens and clients in KV: the single source of truth (seed "Token Storage").
 ///
@@ -133,7 +134,7 @@ public final class GrantStore: Sendable {
         let grant: KVEntry?
         do {
             (entry, grant) = try await (accessRead, grantRead)
-        } catch { throw Self.storage(error) }
+        } catch { throw AuthError.storage(error) }
         guard let entry, let json = try? JSONValue.parse(entry.value), let props = GrantProps(json: json),
             props.grantId == grantId, let expires = json["expires_at"]?.intValue
         else { throw AuthError(.invalidToken, "the access token is unknown or malformed; authorize again.") }
@@ -157,14 +158,14 @@ public final class GrantStore: Sendable {
         } catch let error as KVError where error.code == .conflict {
             throw AuthError(.stateValidation, "this sign-in link was already used; start the sign-in again.")
         } catch {
-            throw Self.storage(error)
+            throw AuthError.storage(error)
         }
     }
 
     // MARK: KV plumbing
 
     func get(_ key: String) async throws(AuthError) -> KVEntry? {
-        do { return try await kv.get(namespace: namespace, key: key) } catch { throw Self.storage(error) }
+        do { return try await kv.get(namespace: namespace, key: key) } catch { throw AuthError.storage(error) }
     }
 
     func put(_ key: String, _ value: JSONValue, ttl: Int64, ifVersion: UInt64? = nil) async throws(AuthError) {
@@ -172,7 +173,7 @@ public final class GrantStore: Sendable {
             _ = try await kv.put(
                 namespace: namespace, key: key, value: value.jsonBytes, expiration: .ttl(seconds: max(1, ttl)),
                 metadata: nil, ifVersion: ifVersion)
-        } catch { throw Self.storage(error) }
+        } catch { throw AuthError.storage(error) }
     }
 
     /// Deletes when the version still matches; false when another request got there first.
@@ -181,12 +182,6 @@ public final class GrantStore: Sendable {
             return try await kv.delete(namespace: namespace, key: key, ifVersion: version)
         } catch let error as KVError where error.code == .conflict {
             return false
-        } catch { throw Self.storage(error) }
-    }
-
-    static func storage(_ error: any Error) -> AuthError {
-        if let auth = error as? AuthError { return auth }
-        let code = (error as? KVError).map { String(describing: $0.code) } ?? "unknown"
-        return AuthError(.storageError, "the grant store is unavailable (\(code)); retry shortly.")
+        } catch { throw AuthError.storage(error) }
     }
 }

@@ -1,3 +1,5 @@
+import SchwabAuth
+
 /// The few HTML pages the authorization server shows: the approval page and error pages.
 ///
 /// Plain, accessible markup (a `main` landmark, a heading, labelled buttons, no scripts); every

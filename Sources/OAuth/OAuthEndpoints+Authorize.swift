@@ -2,6 +2,7 @@ import EdgeCore
 import EdgeCrypto
 import EdgeHTTP
 import EdgeNet
+import SchwabAuth
 
 extension OAuthEndpoints {
     /// `GET /authorize`: validates, then shows the approval page, or goes straight to Schwab when

@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeCrypto
 import EdgeHTTP
+import SchwabAuth
 
 extension OAuthEndpoints {
     /// `GET /callback`: Schwab sends the browser back here. Verifies the state (signature, expiry,

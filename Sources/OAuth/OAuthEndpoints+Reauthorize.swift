@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeHTTP
+import SchwabAuth
 
 extension OAuthEndpoints {
     /// The answer to an MCP request whose Schwab sign-in is dead (the seed's TokenRefresh: Schwab's

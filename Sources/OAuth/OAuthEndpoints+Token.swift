@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeCrypto
 import EdgeHTTP
+import SchwabAuth
 
 extension OAuthEndpoints {
     /// `POST /token` (RFC 6749 §3.2): the authorization code and refresh token grants.

@@ -3,6 +3,7 @@ import EdgeHTTP
 import EdgeKV
 import EdgeNet
 import Foundation
+import SchwabAuth
 import Synchronization
 
 /// The authorization server's HTTP endpoints, ready to be added to the router's routes:
@@ -45,7 +46,7 @@ public final class OAuthEndpoints: Sendable {
         self.logger = logger
         grants = GrantStore(kv: kv, settings: settings, clock: clock)
         bearer = BearerAuthenticator(settings: settings, grants: grants, logger: logger)
-        schwabTokens = SchwabTokenStore(kv: kv, namespace: settings.namespace, keys: keys)
+        schwabTokens = SchwabTokenStore(kv: kv, namespace: settings.namespace, key: keys.tokens)
         schwab = SchwabOAuthClient(settings: settings.schwab, upstream: upstream)
         tokenManager = TokenManager(store: schwabTokens, schwab: schwab, logger: logger, clock: clock)
         limiter = Mutex(rateLimit)

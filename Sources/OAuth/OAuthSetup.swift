@@ -1,4 +1,5 @@
 import EdgeCore
+import SchwabAuth
 
 /// The OAuth layer's settings and keys as the configuration and secrets give them: what the
 /// router (our authorization server) and the session hosts (which refresh Schwab tokens and

@@ -1,4 +1,5 @@
 import EdgeCrypto
+import SchwabAuth
 
 /// Proof Key for Code Exchange with the S256 method only (RFC 7636; OAuth 2.1 §4.1.1 and MCP
 /// 2025-11-25 require S256, so `plain` is refused).

@@ -1,4 +1,5 @@
 import Foundation
+import SchwabAuth
 
 /// What a client's redirect URI must look like (OAuth 2.1 §2.3.1, RFC 8252 §7.3, RFC 6749 §3.1.2).
 ///

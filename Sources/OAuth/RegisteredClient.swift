@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeCrypto
+import SchwabAuth
 
 /// A client we know: registered dynamically (RFC 7591) or described by a client ID metadata
 /// document (MCP 2025-11-25 "Client ID Metadata Documents").

@@ -1,5 +1,6 @@
 import EdgeCore
 import EdgeCrypto
+import SchwabAuth
 
 /// A JSON payload that travels through the browser and must come back unaltered and in time:
 /// `base64url(JSON) "." base64url(HMAC-SHA256(purpose "." payload))`.

@@ -2,6 +2,7 @@ import EdgeCore
 import EdgeNet
 import Foundation
 import OAuth
+import SchwabAuth
 
 /// Everything the router process needs, derived from `wrangler.toml` and the flags.
 ///

@@ -50,16 +50,23 @@ public final class Supervisor: Sendable {
     let children: [SupervisedChild]
     let options: Options
     let logger: Logger
+    /// Called once when every process is ready (`up` prints its banner), before `run()` waits.
+    let whenStarted: @Sendable () -> Void
     let launcher = ChildLauncher()
     private let phase = Mutex(Phase.idle)
     private let stopRequested = Atomic<Bool>(false)
     private let drained = DispatchSemaphore(value: 0)
 
-    /// A supervisor for `processes`, started in the order given.
-    public init(processes: [ProcessSpec], options: Options = Options(), logger: Logger) {
+    /// A supervisor for `processes`, started in the order given; `whenStarted` runs once all are
+    /// ready (see `run()`).
+    public init(
+        processes: [ProcessSpec], options: Options = Options(), logger: Logger,
+        whenStarted: @escaping @Sendable () -> Void = {}
+    ) {
         children = processes.map { SupervisedChild(spec: $0, restart: options.restart) }
         self.options = options
         self.logger = logger
+        self.whenStarted = whenStarted
     }
 
     /// Starts every process in order, waiting for each to be ready; on any failure stops those

@@ -6,7 +6,7 @@ struct LogRedactorTests {
     static let secretKeys = [
         "access_token", "refresh_token", "id_token", "authorization", "Authorization", "client_secret",
         "client-secret", "clientSecret", "code", "code_verifier", "cookie", "Cookie", "set-cookie", "Set-Cookie",
-        "password", "ACCESS_TOKEN",
+        "password", "ACCESS_TOKEN", "SCHWAB_CLIENT_SECRET", "upstream-client-secret", "cookie_encryption_key",
     ]
 
     @Test("a field whose key names a secret is replaced, whatever its type", arguments: secretKeys)
@@ -16,7 +16,9 @@ struct LogRedactorTests {
         #expect(LogRedactor.redact(key: key, value: ["nested": "x"]) == .string("[REDACTED]"))
     }
 
-    static let harmlessKeys = ["user", "expires_in", "token_type_hint_count", "zipcode", "status", "path"]
+    static let harmlessKeys = [
+        "user", "expires_in", "token_type_hint_count", "zipcode", "status", "path", "status_code", "client_id",
+    ]
 
     @Test("other keys keep their value", arguments: harmlessKeys)
     func otherKeysKept(key: String) {

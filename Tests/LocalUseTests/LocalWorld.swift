@@ -1,7 +1,7 @@
 import EdgeCore
 import EdgeKV
 import Foundation
-import OAuth
+import SchwabAuth
 import TestSupport
 
 /// One test's local machine: a folder with a `wrangler.toml` whose data and socket folders live
@@ -53,7 +53,8 @@ final class LocalWorld: @unchecked Sendable {
         }
         let deadline = Date().addingTimeInterval(TestSupport.hangTimeout)
         while (try? await client.ping()) == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        let store = SchwabTokenStore(kv: client, namespace: "OAUTH_KV", keys: try OAuthKeys(cookieEncryptionKey: key))
+        let store = SchwabTokenStore(
+            kv: client, namespace: "OAUTH_KV", key: try SchwabTokenKey(cookieEncryptionKey: key))
         let tokens = try await store.load(schwabUserId: nil, clientId: "local")
         _ = await kv.terminate(grace: 5)
         return tokens

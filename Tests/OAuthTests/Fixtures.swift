@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeHTTP
 import Foundation
+import SchwabAuth
 import Synchronization
 
 @testable import OAuth

@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeHTTP
 import EdgeKV
+import SchwabAuth
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import EdgeCore
 import EdgeHTTP
 import EdgeNet
+import SchwabAuth
 import Testing
 
 @testable import OAuth

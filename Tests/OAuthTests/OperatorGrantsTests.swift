@@ -1,4 +1,5 @@
 import EdgeCore
+import SchwabAuth
 import Testing
 
 @testable import OAuth

@@ -1,3 +1,4 @@
+import SchwabAuth
 import Testing
 
 @testable import OAuth

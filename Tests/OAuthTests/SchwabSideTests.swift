@@ -2,6 +2,7 @@ import EdgeCore
 import EdgeHTTP
 import EdgeKV
 import EdgeNet
+import SchwabAuth
 import Testing
 
 @testable import OAuth
@@ -98,7 +99,7 @@ import Testing
 
     init() async throws {
         kv = try await KVProcess()
-        store = SchwabTokenStore(kv: kv.client, namespace: "OAUTH_KV", keys: try Fixture.keys())
+        store = SchwabTokenStore(kv: kv.client, namespace: "OAUTH_KV", key: try Fixture.keys().tokens)
     }
 
     @Test func tokensSavedUnderTheClientIdMigrateToTheUserIdOnLoad() async throws {

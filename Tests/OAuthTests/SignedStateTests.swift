@@ -3,6 +3,7 @@ import EdgeCrypto
 import Testing
 
 @testable import OAuth
+@testable import SchwabAuth
 
 @Suite struct SignedStateTests {
     let key = try! Fixture.keys().state
@@ -69,7 +70,7 @@ import Testing
 
     @Test func keysDifferPerPurposeAndAShortSecretIsRefused() throws {
         let keys = try Fixture.keys()
-        #expect(Set([keys.cookie, keys.state, keys.csrf, keys.tokens]).count == 4)
+        #expect(Set([keys.cookie, keys.state, keys.csrf, keys.verifier, keys.tokens.bytes]).count == 5)
         #expect(throws: AuthError.self) { _ = try OAuthKeys(cookieEncryptionKey: "short") }
     }
 }

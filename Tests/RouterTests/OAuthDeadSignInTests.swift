@@ -2,7 +2,7 @@ import EdgeCore
 import EdgeKV
 import EdgeNet
 import Foundation
-import OAuth
+import SchwabAuth
 import TestSupport
 import Testing
 
@@ -26,7 +26,7 @@ import Testing
         let schwabUserId = try #require(grant["schwab_user_id"]?.stringValue)
         let store = SchwabTokenStore(
             kv: KVClient(socketPath: world.kvSocket), namespace: "OAUTH_KV",
-            keys: try OAuthKeys(cookieEncryptionKey: world.cookieKey))
+            key: try SchwabTokenKey(cookieEncryptionKey: world.cookieKey))
         let now = Int64(Date().timeIntervalSince1970)
         try await store.save(
             SchwabTokens(

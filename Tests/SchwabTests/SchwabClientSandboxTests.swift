@@ -2,7 +2,6 @@ import EdgeCore
 import EdgeHTTP
 import EdgeNet
 import Foundation
-import OAuth
 import TestSupport
 import Testing
 

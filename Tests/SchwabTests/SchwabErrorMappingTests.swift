@@ -1,5 +1,5 @@
 import EdgeNet
-import OAuth
+import SchwabAuth
 import Testing
 
 @testable import Schwab

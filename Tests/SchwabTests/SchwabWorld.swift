@@ -2,7 +2,7 @@ import EdgeCore
 import EdgeHTTP
 import EdgeNet
 import Foundation
-import OAuth
+import SchwabAuth
 import Synchronization
 import TestSupport
 
@@ -50,7 +50,7 @@ final class SchwabWorld: @unchecked Sendable {
         kv = try await KVServiceChild()
         store = SchwabTokenStore(
             kv: kv.client, namespace: "OAUTH_KV",
-            keys: try OAuthKeys(cookieEncryptionKey: "0123456789abcdef0123456789abcdef-schwab-client"))
+            key: try SchwabTokenKey(cookieEncryptionKey: "0123456789abcdef0123456789abcdef-schwab-client"))
         let lines = self.lines
         logger = Logger(label: "test", level: .debug, sink: LogSink { line in lines.append(line) })
         manager = TokenManager(

@@ -1,5 +1,5 @@
 import EdgeCore
-import OAuth
+import SchwabAuth
 import TestSupport
 import Testing
 

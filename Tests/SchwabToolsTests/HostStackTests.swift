@@ -1,7 +1,7 @@
 import EdgeCore
 import EdgeKV
 import Foundation
-import OAuth
+import SchwabAuth
 import TestSupport
 import Testing
 
@@ -142,7 +142,7 @@ final class LocalStack: @unchecked Sendable {
         else { throw SetupFailure("no tokens: \(minted.jsonText)") }
         let kv = KVClient(socketPath: folder.appendingPathComponent("s/kv.sock").path)
         let store = SchwabTokenStore(
-            kv: kv, namespace: "OAUTH_KV", keys: try OAuthKeys(cookieEncryptionKey: cookieKey))
+            kv: kv, namespace: "OAUTH_KV", key: try SchwabTokenKey(cookieEncryptionKey: cookieKey))
         let now = Int64(Date().timeIntervalSince1970)
         try await store.save(
             SchwabTokens(

@@ -3,8 +3,8 @@ import EdgeKV
 import EdgeNet
 import Foundation
 import MCP
-import OAuth
 import Schwab
+import SchwabAuth
 import SchwabTools
 import Synchronization
 import TestSupport
@@ -68,8 +68,8 @@ final class ToolsWorld: @unchecked Sendable {
         guard let access = minted["access_token"]?.stringValue, let refresh = minted["refresh_token"]?.stringValue
         else { throw SetupFailure("no tokens from /admin/tokens: \(minted.jsonText)") }
         accessToken = access
-        let keys = try OAuthKeys(cookieEncryptionKey: String(repeating: "k", count: 40))
-        let store = SchwabTokenStore(kv: kv.client, namespace: "OAUTH_KV", keys: keys)
+        let key = try SchwabTokenKey(cookieEncryptionKey: String(repeating: "k", count: 40))
+        let store = SchwabTokenStore(kv: kv.client, namespace: "OAUTH_KV", key: key)
         let now = Int64(Date().timeIntervalSince1970)
         try await store.save(
             SchwabTokens(

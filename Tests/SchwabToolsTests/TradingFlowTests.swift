@@ -2,8 +2,8 @@ import EdgeCore
 import EdgeKV
 import Foundation
 import MCP
-import OAuth
 import Schwab
+import SchwabAuth
 import Synchronization
 import TestSupport
 import Testing

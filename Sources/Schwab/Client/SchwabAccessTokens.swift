@@ -1,4 +1,4 @@
-import OAuth
+import SchwabAuth
 
 /// Where a `SchwabClient` gets Schwab access tokens: the current one for each call, and a new one
 /// after Schwab answered 401 (the client refreshes once, then retries once).

@@ -1,7 +1,6 @@
 import EdgeCore
 import EdgeHTTP
 import EdgeNet
-import OAuth
 import Synchronization
 
 /// Schwab's Trader and Market Data APIs for one user (one per MCP object): sends a

@@ -1,6 +1,6 @@
 import EdgeCore
 import EdgeNet
-import OAuth
+import SchwabAuth
 
 /// Turns Schwab's refusals and transport failures into `SchwabAPIError`s: the seed's table
 /// (401 invalid_token, 403 insufficient_scope, 429 rate_limited, 5xx server_error, no response

@@ -5,6 +5,7 @@ import Foundation
 import MCP
 import OAuth
 import Schwab
+import SchwabAuth
 import SchwabTools
 
 /// The Schwab side of a session host, built once per process: one upstream HTTP client, the KV
@@ -76,9 +77,9 @@ public struct SchwabToolHost: Sendable {
             return
         }
         do {
-            let keys = try OAuthKeys(cookieEncryptionKey: secret)
+            let key = try SchwabTokenKey(cookieEncryptionKey: secret)
             tokenManager = TokenManager(
-                store: SchwabTokenStore(kv: kv, namespace: namespace, keys: keys),
+                store: SchwabTokenStore(kv: kv, namespace: namespace, key: key),
                 schwab: SchwabOAuthClient(settings: schwab, upstream: upstream), logger: logger, clock: clock)
             unavailable = nil
         } catch {

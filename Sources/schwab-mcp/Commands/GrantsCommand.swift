@@ -1,6 +1,7 @@
 import EdgeKV
 import Foundation
 import OAuth
+import SchwabAuth
 
 /// `schwab-mcp grants list | revoke <grant id> | revoke-user <schwab user id>`: the operator's view of the grants our
 /// authorization server issued, in the KV service of the running stack (its `OAUTH_KV`

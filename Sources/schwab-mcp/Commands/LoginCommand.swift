@@ -6,6 +6,7 @@ import EdgeNet
 import Foundation
 import OAuth
 import Schwab
+import SchwabAuth
 
 #if canImport(Glibc)
     import Glibc
@@ -57,8 +58,8 @@ enum LoginCommand {
                     + "the same one: set it in the environment or in .dev.vars next to wrangler.toml (make one with "
                     + "`openssl rand -hex 32`), then run `schwab-mcp login` again.")
         }
-        let keys: OAuthKeys
-        do { keys = try OAuthKeys(cookieEncryptionKey: secret) } catch { throw LoginFailure(error.message) }
+        let key: SchwabTokenKey
+        do { key = try SchwabTokenKey(cookieEncryptionKey: secret) } catch { throw LoginFailure(error.message) }
         let kv: LocalKV
         do { kv = try await LocalKV.open(config: config, logger: logger) } catch {
             throw LoginFailure("the KV store cannot be opened: \(error)")
@@ -69,7 +70,7 @@ enum LoginCommand {
             apiBase: plan.apiBase, clientId: plan.clientId, clientSecret: plan.clientSecret,
             redirectURI: plan.redirectURI)
         let schwab = SchwabOAuthClient(settings: settings, upstream: upstream)
-        let store = SchwabTokenStore(kv: kv.client, namespace: LocalTools.namespace, keys: keys)
+        let store = SchwabTokenStore(kv: kv.client, namespace: LocalTools.namespace, key: key)
         let state = SecureRandom.token(byteCount: 24)
         let verifier = PKCE.makeVerifier()
         let callback = LoginCallback(state: state, logger: logger) { code in

@@ -28,11 +28,10 @@ enum MCPDevCommand {
                     server: server, tools: try ToolCatalog([BuiltinTools.status(server: server), BuiltinTools.echo]),
                     store: InMemorySessionStore(), logger: logger))
             let http = try HTTPServer(configuration: configuration, responder: endpoint, logger: logger)
-            let port = try http.start()
-            logger.info("mcp-dev ready", [("url", .string("http://127.0.0.1:\(port)/mcp"))])
-            let watch = SignalHandling.onTerminate { _ in http.shutdown() }
-            await http.run()
-            watch.cancel()
+            let ready: @Sendable (Int) -> Void = { port in
+                logger.info("mcp-dev ready", [("url", .string("http://127.0.0.1:\(port)/mcp"))])
+            }
+            try await HTTPService(name: "mcp-dev", server: http, ready: ready).runUntilSignalled(logger: logger)
             return 0
         })
 }

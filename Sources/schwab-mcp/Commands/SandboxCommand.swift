@@ -8,8 +8,8 @@ import SchwabSandbox
 #endif
 
 /// `schwab-mcp sandbox`: the fake Schwab (OAuth, Trader and Market Data APIs, admin API) on its
-/// own HTTP server. Logs one JSON line with the bound port when ready (logger `sandbox`), drains
-/// on SIGTERM or SIGINT.
+/// own HTTP server (`SandboxServer`). Logs one JSON line with the bound port when ready (logger
+/// `sandbox`), drains on SIGTERM or SIGINT.
 enum SandboxCommand {
     static let subcommand = Subcommand(
         name: "sandbox", summary: "run the fake Schwab API (OAuth, Trader, Market Data) for development and tests",
@@ -54,24 +54,9 @@ enum SandboxCommand {
             }
 
             let logger = config.makeLogger(label: "sandbox")
-            let state = SandboxState(configuration: sandbox, clock: clock)
-            let http = try HTTPServer(
-                configuration: server, responder: SandboxResponder(state: state), logger: logger.named("http"))
-            let port = try http.start()
-            logger.info(
-                "sandbox ready",
-                [
-                    ("host", .string(server.host)), ("port", .int(port)), ("seed", .string(String(sandbox.seed))),
-                    ("adminApi", .bool(sandbox.adminToken != nil)),
-                    ("registeredRedirectURIs", .int(sandbox.redirectURIs.count)),
-                    ("users", .array(state.demoLogins.map { .string($0) })),
-                ])
-            let watch = SignalHandling.onTerminate { number in
-                logger.info("signal received, draining", [("signal", .int(Int(number)))])
-                http.shutdown()
-            }
-            await http.run()
-            watch.cancel()
+            let service = try SandboxServer(
+                configuration: server, state: SandboxState(configuration: sandbox, clock: clock), logger: logger)
+            try await service.runUntilSignalled(logger: logger)
             return 0
         })
 

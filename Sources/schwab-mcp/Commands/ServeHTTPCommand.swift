@@ -2,10 +2,6 @@ import EdgeCore
 import EdgeIO
 import EdgeNet
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `schwab-mcp serve-http`: the bare HTTP server (`/health`, `/echo`, `/delay`, `/events`) for
 /// smoke tests and benchmarks. Logs one JSON line with the bound port when ready, drains on
 /// SIGTERM or SIGINT, and exits 0 once drained.
@@ -45,13 +41,8 @@ enum ServeHTTPCommand {
             let logger = config.makeLogger(label: "http")
             let server = try HTTPServer(
                 configuration: configuration, responder: BareServerRoutes.responder(), logger: logger)
-            _ = try server.start()
-            let watch = SignalHandling.onTerminate { number in
-                logger.info("signal received, draining", [("signal", .int(Int(number)))])
-                server.shutdown()
-            }
-            await server.run()
-            watch.cancel()
+            try await HTTPService(name: "serve-http", server: server, ready: { _ in })
+                .runUntilSignalled(logger: logger)
             return 0
         })
 }

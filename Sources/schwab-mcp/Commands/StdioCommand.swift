@@ -3,12 +3,7 @@ import EdgeIO
 import EdgeKV
 import EdgeNet
 import MCP
-import OAuth
 import SchwabTools
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `schwab-mcp stdio`: the MCP server over standard input and output, for a desktop client on
 /// the same machine that launches it (Claude Desktop's `command`), one user: the local one.
@@ -28,7 +23,6 @@ enum StdioCommand {
             // No real Schwab app: the sandbox and its demo app, as `up` gives its hosts.
             let app = LocalSchwabApp(secrets: configured, routerPort: config.runtime.port, apiBaseFlag: apiBaseFlag)
             let secrets = app.applied(to: configured)
-            signal(SIGPIPE, SIG_IGN)
             let logger = config.makeLogger(label: "stdio", secrets: secrets)
             let kv = try await LocalKV.open(config: config, logger: logger)
             let server = MCPServerInfo(
@@ -48,20 +42,27 @@ enum StdioCommand {
             let tools = try ToolCatalog(declarations)
             let stdio = StdioServer.standardIO(
                 configuration: .init(server: server, tools: tools, user: LocalTools.user, logger: logger))
-            let watch = SignalHandling.onTerminate { number in
-                logger.info("signal received; stopping", [("signal", .int(Int(number)))])
-                stdio.stop()
-            }
             logger.info(
                 "stdio ready",
                 [
                     ("tools", .int(tools.tools.count)), ("private_kv", .bool(kv.isPrivate)),
                     ("schwab_api", .string(app.apiBase)),
                 ])
-            await stdio.serve(input: 0)
-            watch.cancel()
+            try await StdioService(server: stdio).runUntilSignalled(logger: logger)
             await kv.close()
             logger.info("stdio stopped")
             return 0
         })
+}
+
+/// The MCP server on standard input and output as a `Service`: `run()` serves until the client
+/// closes standard input or `shutdown()` stops it.
+private struct StdioService: Service {
+    let server: StdioServer
+
+    var name: String { "stdio" }
+
+    func run() async throws { await server.serve(input: 0) }
+
+    func shutdown() { server.stop() }
 }

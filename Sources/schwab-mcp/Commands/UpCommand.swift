@@ -1,5 +1,5 @@
-import Dispatch
 import EdgeCore
+import EdgeIO
 import Foundation
 import SchwabSandbox
 import Supervisor
@@ -77,21 +77,17 @@ enum UpCommand {
                 try FileManager.default.createDirectory(
                     atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            signal(SIGPIPE, SIG_IGN)
+            let logins = plan.sandboxURL == nil ? [] : SandboxState(configuration: SandboxConfiguration()).demoLogins
+            let banner = StackBanner.text(config: config, plan: plan, demoLogins: logins, pid: getpid())
             let supervisor = Supervisor(
                 processes: plan.processes, options: Supervisor.Options(grace: config.runtime.shutdownGrace),
-                logger: logger)
-            let watch = watchSignals(logger: logger) { supervisor.stop() }
-            defer { watch.forEach { $0.cancel() } }
+                logger: logger, whenStarted: { printError(banner) })
             do {
-                try await onThread { try supervisor.start() }
+                try await supervisor.runUntilSignalled(logger: logger)
             } catch {
                 printError("up: \(error)")
                 return 1
             }
-            let logins = plan.sandboxURL == nil ? [] : SandboxState(configuration: SandboxConfiguration()).demoLogins
-            printError(StackBanner.text(config: config, plan: plan, demoLogins: logins, pid: getpid()))
-            try await onThread { supervisor.waitUntilStopped() }
             return 0
         })
 
@@ -127,28 +123,5 @@ enum UpCommand {
         guard (try? process.run()) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
-    }
-
-    /// Calls `stop` on SIGTERM or SIGINT (from systemd, a terminal's Ctrl-C, or a test).
-    static func watchSignals(logger: Logger, stop: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("signal received; draining in reverse start order", [("signal", .int(Int(number)))])
-                stop()
-            }
-            source.resume()
-            return source
-        }
-    }
-
-    /// Runs blocking work on a thread of its own, keeping the cooperative pool free.
-    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.name = "up-main"
-            thread.start()
-        }
     }
 }

@@ -17,11 +17,11 @@ public struct SchwabTokenStore: Sendable {
     let namespace: String
     let key: [UInt8]
 
-    /// A store in `namespace` sealing with `keys.tokens`.
-    public init(kv: any KVBackend, namespace: String, keys: OAuthKeys) {
+    /// A store in `namespace` sealing with `key`.
+    public init(kv: any KVBackend, namespace: String, key: SchwabTokenKey) {
         self.kv = kv
         self.namespace = namespace
-        key = keys.tokens
+        self.key = key.bytes
     }
 
     /// The KV key for an id.
@@ -40,7 +40,7 @@ public struct SchwabTokenStore: Sendable {
             _ = try await kv.put(
                 namespace: namespace, key: name, value: sealed, expiration: .ttl(seconds: Self.timeToLive),
                 metadata: nil, ifVersion: nil)
-        } catch { throw GrantStore.storage(error) }
+        } catch { throw AuthError.storage(error) }
     }
 
     /// Loads the tokens, migrating a client-id entry to the user id key (seed "Migration Pattern").
@@ -51,7 +51,7 @@ public struct SchwabTokenStore: Sendable {
             try await save(tokens, schwabUserId: schwabUserId, clientId: clientId)
             do {
                 _ = try await kv.delete(namespace: namespace, key: Self.kvKey(clientId), ifVersion: nil)
-            } catch { throw GrantStore.storage(error) }
+            } catch { throw AuthError.storage(error) }
         }
         return tokens
     }
@@ -63,12 +63,12 @@ public struct SchwabTokenStore: Sendable {
                 _ = try await kv.delete(namespace: namespace, key: Self.kvKey(schwabUserId), ifVersion: nil)
             }
             _ = try await kv.delete(namespace: namespace, key: Self.kvKey(clientId), ifVersion: nil)
-        } catch { throw GrantStore.storage(error) }
+        } catch { throw AuthError.storage(error) }
     }
 
     private func read(_ name: String) async throws(AuthError) -> SchwabTokens? {
         let entry: KVEntry?
-        do { entry = try await kv.get(namespace: namespace, key: name) } catch { throw GrantStore.storage(error) }
+        do { entry = try await kv.get(namespace: namespace, key: name) } catch { throw AuthError.storage(error) }
         guard let entry else { return nil }
         guard let plain = try? AESGCM.open(entry.value, key: key, associatedData: Array(name.utf8)),
             let json = try? JSONValue.parse(plain), let tokens = SchwabTokens(json: json)
