@@ -82,6 +82,9 @@ enum LoginCommand {
                             apiBase: plan.apiBase, upstream: upstream, tokens: .fixed(token), logger: logger))
                 })
         }
+        // Watch before listening: a SIGTERM that follows the listener cancels, never kills.
+        let watch = SignalHandling.onTerminate { _ in callback.cancel() }
+        defer { watch.cancel() }
         let server: HTTPServer
         do {
             server = try LoopbackTLS.server(port: plan.listenPort, responder: callback, logger: logger)
@@ -96,9 +99,7 @@ enum LoginCommand {
         let url = schwab.authorizeURL(state: state, codeChallenge: PKCE.challengeFor(verifier: verifier))
         let opened = openBrowser && Browser.open(url)
         say(instructions(plan: plan, url: url, opened: opened, timeout: timeout))
-        let watch = SignalHandling.onTerminate { _ in callback.cancel() }
         let outcome = await firstOutcome(callback.outcomes, timeout: timeout)
-        watch.cancel()
         server.shutdown(deadline: .seconds(2))
         await serving.value
         await kv.close()
